@@ -1,0 +1,726 @@
+"""Classification losses and their gradients, matching PyTorch, torchvision and Keras.
+
+Every loss ``f(prediction, target, *, ..., reduction="mean")`` has a twin ``f_grad`` with the same
+signature that returns d(reduced loss)/d(prediction), the same shape as the prediction. Under
+``reduction="none"`` the twin returns each element's own derivative. Each pair sits side by side:
+a private ``_terms`` function computes the unreduced values and the unreduced derivatives, the
+public pair validates, reduces and scales with the same divisor.
+
+Logit losses work in log space (``scipy.special.log_expit``, ``log_softmax``), so they are exact at
+logits of ±1e4. Epsilon clipping appears only in the two Keras probability losses, ``bce`` and
+``categorical_ce``, which reproduce what Keras does to probability inputs.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import special
+
+from lossviz._validation import (
+    as_float_array,
+    as_index_array,
+    check_axis,
+    check_binary_targets,
+    check_in_range,
+    check_nonnegative_scalar,
+    check_probabilities,
+    check_reduction,
+    check_same_shape,
+    reduce,
+)
+
+__all__ = [
+    "LOSSES",
+    "LossSpec",
+    "bce",
+    "bce_grad",
+    "bce_with_logits",
+    "bce_with_logits_grad",
+    "categorical_ce",
+    "categorical_ce_grad",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "mse",
+    "mse_grad",
+    "multilabel_softmax_ce",
+    "multilabel_softmax_ce_grad",
+    "sigmoid_focal_loss",
+    "sigmoid_focal_loss_grad",
+    "sigmoid_mse",
+    "sigmoid_mse_grad",
+]
+
+KERAS_EPSILON = 1e-7
+
+
+# --------------------------------------------------------------------------------------------
+# Binary cross-entropy on probabilities (Keras binary_crossentropy, from_logits=False)
+# --------------------------------------------------------------------------------------------
+
+
+def bce(p, y, *, eps: float = KERAS_EPSILON, reduction: str = "mean"):
+    """Binary cross-entropy on probabilities, as Keras computes it.
+
+    ℓ = −[y·log(p̂) + (1 − y)·log(1 − p̂)]  with  p̂ = clip(p, eps, 1 − eps).
+
+    Parameters
+    ----------
+    p : array_like
+        Predicted probabilities in [0, 1], any shape.
+    y : array_like
+        Targets in [0, 1] (hard or soft labels), same shape as ``p``.
+    eps : float
+        Keras' ``epsilon()`` (1e-7). The clipping caps the loss at −log(eps) ≈ 16.1. ``eps=0``
+        gives the unclipped textbook formula (infinite at p = 0 with y = 1).
+    reduction : {"none", "mean", "sum"}
+        "none" returns one value per element. "mean" averages over every element, which equals
+        Keras' mean over the last axis followed by its default mean over the batch.
+
+    Notes
+    -----
+    Keras works in float32, where 1 − 1e-7 rounds to 0.99999988; lossviz computes in float64.
+
+    Examples
+    --------
+    >>> round(bce([0.9], [1.0]), 6)
+    0.105361
+    """
+    p, y, eps = _check_probability_pair(p, y, eps)
+    return reduce(_bce_terms(p, y, eps)[0], check_reduction(reduction))
+
+
+def bce_grad(p, y, *, eps: float = KERAS_EPSILON, reduction: str = "mean"):
+    """d bce / d p.
+
+    dℓ/dp = (p̂ − y) / (p̂·(1 − p̂))  where eps ≤ p ≤ 1 − eps, and 0 outside, because clipping
+    passes no gradient (TensorFlow's ``clip_by_value`` and ``torch.clamp`` both do this). "mean"
+    divides by the number of elements.
+    """
+    p, y, eps = _check_probability_pair(p, y, eps)
+    grad = _bce_terms(p, y, eps)[1]
+    return _scale(grad, check_reduction(reduction), grad.size)
+
+
+def _bce_terms(p, y, eps):
+    clipped = np.clip(p, eps, 1.0 - eps)
+    value = -(special.xlogy(y, clipped) + special.xlogy(1.0 - y, 1.0 - clipped))
+    inside = (p >= eps) & (p <= 1.0 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grad = np.where(inside, (clipped - y) / (clipped * (1.0 - clipped)), 0.0)
+    return value, grad
+
+
+# --------------------------------------------------------------------------------------------
+# Categorical cross-entropy on probabilities (Keras categorical_crossentropy, from_logits=False)
+# --------------------------------------------------------------------------------------------
+
+
+def categorical_ce(p, y, *, eps: float = KERAS_EPSILON, reduction: str = "mean"):
+    """Categorical cross-entropy on probabilities, as Keras computes it (last axis = classes).
+
+    q = p / Σ_k p_k (each row renormalised), q̂ = clip(q, eps, 1 − eps), ℓ = −Σ_j y_j·log(q̂_j).
+
+    Only the true class's term survives for a one-hot ``y``: the errors on the other classes are
+    not in the loss (they reach the logits through the softmax instead).
+
+    Parameters
+    ----------
+    p : array_like, shape (..., C)
+        Predicted probabilities (any non-negative scores: each row is renormalised); each row
+        must have a positive sum.
+    y : array_like, shape (..., C)
+        One-hot or soft targets in [0, 1].
+    eps : float
+        Keras' epsilon (1e-7).
+    reduction : {"none", "mean", "sum"}
+        "none" returns one value per row (shape ``p.shape[:-1]``); "mean" averages over rows.
+
+    Examples
+    --------
+    >>> round(categorical_ce([0.7, 0.1, 0.1, 0.1], [1, 0, 0, 0]), 4)
+    0.3567
+    """
+    p, y, eps = _check_categorical_pair(p, y, eps)
+    return reduce(_categorical_ce_terms(p, y, eps)[0], check_reduction(reduction))
+
+
+def categorical_ce_grad(p, y, *, eps: float = KERAS_EPSILON, reduction: str = "mean"):
+    """d categorical_ce / d p (with respect to the raw, unnormalised p).
+
+    With S = Σ_k p_k and g_j = dℓ/dq_j = −y_j / q̂_j (0 where q_j was clipped),
+    dℓ/dp_k = (g_k − Σ_j g_j·q_j) / S, the chain rule through q_j = p_j / S. "mean" divides by
+    the number of rows.
+    """
+    p, y, eps = _check_categorical_pair(p, y, eps)
+    value, grad = _categorical_ce_terms(p, y, eps)
+    return _scale(grad, check_reduction(reduction), value.size)
+
+
+def _categorical_ce_terms(p, y, eps):
+    total = p.sum(axis=-1, keepdims=True)
+    q = p / total
+    clipped = np.clip(q, eps, 1.0 - eps)
+    value = -special.xlogy(y, clipped).sum(axis=-1)
+    inside = (q >= eps) & (q <= 1.0 - eps)
+    dq = np.where(inside, -y / clipped, 0.0)
+    grad = (dq - (dq * q).sum(axis=-1, keepdims=True)) / total
+    return value, grad
+
+
+# --------------------------------------------------------------------------------------------
+# Binary cross-entropy with logits (torch.nn.functional.binary_cross_entropy_with_logits)
+# --------------------------------------------------------------------------------------------
+
+
+def bce_with_logits(z, y, *, weight=None, pos_weight=None, reduction: str = "mean"):
+    """Binary cross-entropy on logits, as ``F.binary_cross_entropy_with_logits``.
+
+    ℓ = w·[(1 − y)·z − (1 + (pw − 1)·y)·log σ(z)]
+
+    which is w·[−pw·y·log σ(z) − (1 − y)·log σ(−z)] written so that log σ is the only
+    transcendental call (``log_expit``): exact at z = ±1e4, no epsilon.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape.
+    y : array_like
+        Targets in [0, 1], same shape as ``z``.
+    weight : array_like, optional
+        Non-negative rescaling weight, broadcast to ``z``'s shape.
+    pos_weight : array_like, optional
+        Non-negative weight of the positive term, broadcast along the last (class) axis.
+    reduction : {"none", "mean", "sum"}
+        "mean" divides by the number of elements (not by the weights).
+
+    Examples
+    --------
+    >>> round(bce_with_logits([0.0], [1.0]), 6)
+    0.693147
+    """
+    z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
+    return reduce(_bce_with_logits_terms(z, y, w, pw)[0], check_reduction(reduction))
+
+
+def bce_with_logits_grad(z, y, *, weight=None, pos_weight=None, reduction: str = "mean"):
+    """d bce_with_logits / d z.
+
+    dℓ/dz = w·[(1 + (pw − 1)·y)·σ(z) − pw·y]; with no weights this is σ(z) − y, which neither
+    vanishes nor cancels at large |z|. "mean" divides by the number of elements.
+    """
+    z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
+    grad = _bce_with_logits_terms(z, y, w, pw)[1]
+    return _scale(grad, check_reduction(reduction), grad.size)
+
+
+def _bce_with_logits_terms(z, y, w, pw):
+    log_weight = 1.0 + (pw - 1.0) * y
+    value = w * ((1.0 - y) * z - log_weight * special.log_expit(z))
+    grad = w * (log_weight * special.expit(z) - pw * y)
+    return value, grad
+
+
+# --------------------------------------------------------------------------------------------
+# Squared error on probabilities, and through a sigmoid
+# --------------------------------------------------------------------------------------------
+
+
+def mse(p, y, *, reduction: str = "mean"):
+    """Squared error, ℓ = (p − y)², as ``F.mse_loss``.
+
+    Examples
+    --------
+    >>> mse([0.5], [1.0])
+    0.25
+    """
+    p, y = _check_pair(p, "p", y, "y")
+    return reduce((p - y) ** 2, check_reduction(reduction))
+
+
+def mse_grad(p, y, *, reduction: str = "mean"):
+    """d mse / d p = 2·(p − y); at most 2 in size for probabilities. "mean" divides by n."""
+    p, y = _check_pair(p, "p", y, "y")
+    grad = 2.0 * (p - y)
+    return _scale(grad, check_reduction(reduction), grad.size)
+
+
+def sigmoid_mse(z, y, *, reduction: str = "mean"):
+    """Squared error through a sigmoid, ℓ = (σ(z) − y)², as a function of the logit z.
+
+    Examples
+    --------
+    >>> sigmoid_mse([0.0], [1.0])
+    0.25
+    """
+    z, y = _check_pair(z, "z", y, "y")
+    check_binary_targets(y, "y")
+    return reduce((special.expit(z) - y) ** 2, check_reduction(reduction))
+
+
+def sigmoid_mse_grad(z, y, *, reduction: str = "mean"):
+    """d sigmoid_mse / d z = 2·(p − y)·p·(1 − p) with p = σ(z).
+
+    The factor p·(1 − p) = σ(z)·σ(−z) vanishes at both ends, so the gradient dies exactly where
+    the model is confidently wrong (p → 0 with y = 1), unlike cross-entropy's p − y.
+    """
+    z, y = _check_pair(z, "z", y, "y")
+    check_binary_targets(y, "y")
+    p = special.expit(z)
+    grad = 2.0 * (p - y) * p * special.expit(-z)
+    return _scale(grad, check_reduction(reduction), grad.size)
+
+
+# --------------------------------------------------------------------------------------------
+# Focal loss (torchvision.ops.sigmoid_focal_loss)
+# --------------------------------------------------------------------------------------------
+
+
+def sigmoid_focal_loss(z, y, *, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "mean"):
+    """Sigmoid focal loss, as ``torchvision.ops.sigmoid_focal_loss``.
+
+    ℓ = α_t·(1 − p_t)^γ·BCE(z, y)  with  p_t = σ(z)·y + σ(−z)·(1 − y),
+    α_t = α·y + (1 − α)·(1 − y)  (no α weighting when α < 0).
+
+    1 − p_t is computed as y·σ(−z) + (1 − y)·σ(z), not by subtraction, so that it keeps its
+    precision for confident predictions. γ = 0 and α < 0 give plain BCE with logits.
+    torchvision's default reduction is "none"; lossviz's is "mean" like every other loss.
+
+    Examples
+    --------
+    >>> round(sigmoid_focal_loss([0.0], [1.0], alpha=-1, gamma=0), 6)
+    0.693147
+    """
+    z, y, alpha, gamma = _check_focal(z, y, alpha, gamma)
+    return reduce(_focal_terms(z, y, alpha, gamma)[0], check_reduction(reduction))
+
+
+def sigmoid_focal_loss_grad(
+    z, y, *, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "mean"
+):
+    """d sigmoid_focal_loss / d z.
+
+    With m = 1 − p_t, B = BCE(z, y), dm/dz = (1 − 2y)·σ(z)·σ(−z) and dB/dz = σ(z) − y:
+    dℓ/dz = α_t·[γ·m^(γ−1)·(dm/dz)·B + m^γ·(σ(z) − y)].
+    The first term is set to 0 where m = 0, its limit (m^(γ−1) alone would be inf for γ < 1).
+    """
+    z, y, alpha, gamma = _check_focal(z, y, alpha, gamma)
+    grad = _focal_terms(z, y, alpha, gamma)[1]
+    return _scale(grad, check_reduction(reduction), grad.size)
+
+
+def _focal_terms(z, y, alpha, gamma):
+    p = special.expit(z)
+    q = special.expit(-z)
+    m = y * q + (1.0 - y) * p
+    bce_value = (1.0 - y) * z - special.log_expit(z)
+    modulation = m**gamma
+    dm = (1.0 - 2.0 * y) * p * q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        modulation_slope = np.where(m > 0.0, gamma * m ** (gamma - 1.0) * dm, 0.0)
+    value = modulation * bce_value
+    grad = modulation_slope * bce_value + modulation * (p - y)
+    if alpha >= 0:
+        alpha_t = alpha * y + (1.0 - alpha) * (1.0 - y)
+        value, grad = alpha_t * value, alpha_t * grad
+    return value, grad
+
+
+# --------------------------------------------------------------------------------------------
+# Softmax cross-entropy (torch.nn.functional.cross_entropy)
+# --------------------------------------------------------------------------------------------
+
+
+def cross_entropy(
+    z,
+    target,
+    *,
+    axis: int = -1,
+    weight=None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+):
+    """Softmax cross-entropy on logits, as ``torch.nn.functional.cross_entropy``.
+
+    With s = softmax(z) along ``axis``, C classes, class weights w (ones when not given),
+    W = Σ_c w_c and ls = label_smoothing:
+
+    * class-index targets (``target`` has z's shape without the class axis):
+      ℓ_i = (1 − ls)·w_{y_i}·(−log s_{i,y_i}) + (ls/C)·Σ_c w_c·(−log s_{i,c}); positions whose
+      target equals ``ignore_index`` give 0 and "mean" divides Σ ℓ_i by Σ_{i not ignored} w_{y_i}
+      (NaN when every position is ignored, as in torch, whose gradient is then 0);
+    * class-probability targets (``target`` has z's shape): t' = (1 − ls)·t + ls/C,
+      ℓ_i = −Σ_c w_c·t'_c·log s_{i,c}, and "mean" divides by the number of positions.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits with the classes along ``axis``: (C,), (N, C), or (N, C, H, W) with ``axis=1`` for
+        pixel-wise softmax.
+    target : array_like
+        Class indices (whole numbers in [0, C) or ``ignore_index``) or class probabilities.
+    axis : int
+        The class axis of ``z``.
+    weight : array_like, optional
+        Non-negative weight per class, shape (C,).
+    ignore_index : int
+        Index targets equal to it are skipped (only for index targets).
+    label_smoothing : float
+        In [0, 1].
+    reduction : {"none", "mean", "sum"}
+        "none" returns one value per position (z's shape without the class axis).
+
+    Notes
+    -----
+    log s = z − logsumexp(z) (``scipy.special.log_softmax``), never log(softmax(z)), so a row
+    like [1e4, −1e4] has a finite loss of 2e4 for the second class.
+
+    Examples
+    --------
+    >>> round(cross_entropy([[2.0, 0.0, 0.0]], [0]), 6)
+    0.237809
+    """
+    check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
+    value, _, divisor = _cross_entropy_terms(*check)
+    reduction = check_reduction(reduction)
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return float(np.sum(value) / divisor)
+    return reduce(value, reduction)
+
+
+def cross_entropy_grad(
+    z,
+    target,
+    *,
+    axis: int = -1,
+    weight=None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+):
+    """d cross_entropy / d z, same shape as ``z``.
+
+    Class-index targets: g_j = (1 − ls)·w_y·(s_j − [j = y]) + (ls/C)·(W·s_j − w_j), zero at
+    ignored positions. Probability targets: g_j = s_j·Σ_c w_c·t'_c − w_j·t'_j. With no weights
+    and no smoothing both are s − y: every logit gets a gradient, not only the true class's.
+    "mean" divides by the same weight sum (or position count) as the loss.
+    """
+    check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
+    _, grad, divisor = _cross_entropy_terms(*check)
+    reduction = check_reduction(reduction)
+    if reduction == "mean":
+        # Ignored positions keep a zero gradient even when every position is ignored and the
+        # mean itself is 0/0 = NaN: torch does the same.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grad = np.divide(grad, divisor, out=np.zeros_like(grad), where=grad != 0)
+    return np.moveaxis(grad, -1, check[2])
+
+
+def _cross_entropy_terms(z, target, axis, weight, ignore_index, label_smoothing, is_index):
+    """Values per position and gradients (classes last), and the "mean" divisor."""
+    logits = np.moveaxis(z, axis, -1)
+    n_classes = logits.shape[-1]
+    log_s = special.log_softmax(logits, axis=-1)
+    s = np.exp(log_s)
+    w = np.ones(n_classes) if weight is None else weight
+    total_weight = w.sum()
+    smooth = label_smoothing / n_classes
+    if is_index:
+        valid = target != ignore_index
+        safe = np.where(valid, target, 0)
+        w_y = np.where(valid, w[safe], 0.0)
+        nll = -np.take_along_axis(log_s, safe[..., None], axis=-1)[..., 0]
+        coef = (1.0 - label_smoothing) * w_y
+        one_hot = np.zeros_like(s)
+        np.put_along_axis(one_hot, safe[..., None], 1.0, axis=-1)
+        value = coef * nll
+        grad = coef[..., None] * (s - one_hot)
+        if label_smoothing:
+            value = value + np.where(valid, smooth * -(log_s @ w), 0.0)
+            grad = grad + valid[..., None] * smooth * (total_weight * s - w)
+        return value, grad, w_y.sum()
+    t = np.moveaxis(target, axis, -1)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + smooth
+    wt = w * t
+    value = -(wt * log_s).sum(axis=-1)
+    grad = s * wt.sum(axis=-1, keepdims=True) - wt
+    return value, grad, value.size
+
+
+# --------------------------------------------------------------------------------------------
+# Softmax cross-entropy with several positives per row (seed 004, scaled by 1/M)
+# --------------------------------------------------------------------------------------------
+
+
+def multilabel_softmax_ce(z, y, *, reduction: str = "mean"):
+    """Softmax cross-entropy with M positives per row, each row scaled by 1/M.
+
+    ℓ = (1/M)·Σ_{i positive} −log s_i  with  s = softmax(z) over the last axis, M = Σ_j y_j,
+    so the loss does not grow with the number of positive classes (the "Facebook paper" scaling
+    of the seed tutorial). With one positive it is the ordinary softmax cross-entropy.
+
+    Parameters
+    ----------
+    z : array_like, shape (..., C)
+        Logits, classes on the last axis.
+    y : array_like, shape (..., C)
+        Multi-hot targets of 0s and 1s with at least one 1 per row.
+    reduction : {"none", "mean", "sum"}
+        "none" returns one value per row.
+
+    Examples
+    --------
+    >>> round(multilabel_softmax_ce([0.0, 0.0, 0.0, 0.0], [1, 1, 0, 0]), 6)
+    1.386294
+    """
+    z, y = _check_multilabel(z, y)
+    return reduce(_multilabel_terms(z, y)[0], check_reduction(reduction))
+
+
+def multilabel_softmax_ce_grad(z, y, *, reduction: str = "mean"):
+    """d multilabel_softmax_ce / d z = s_j − y_j / M.
+
+    For a positive class this is (1/M)·[(s_k − 1) + (M − 1)·s_k] = s_k − 1/M and for a negative
+    class s_n, the seed tutorial's two cases. "mean" divides by the number of rows.
+    """
+    z, y = _check_multilabel(z, y)
+    value, grad = _multilabel_terms(z, y)
+    return _scale(grad, check_reduction(reduction), value.size)
+
+
+def _multilabel_terms(z, y):
+    log_s = special.log_softmax(z, axis=-1)
+    share = y / y.sum(axis=-1, keepdims=True)
+    return -(share * log_s).sum(axis=-1), np.exp(log_s) - share
+
+
+# --------------------------------------------------------------------------------------------
+# The registry read by the app's selectors and the generic tests
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """One loss as the app and the generic tests see it.
+
+    ``input_kind`` is "probability" or "logit"; ``target_kind`` is "binary" (same shape, in
+    [0, 1]), "one_hot" (rows over the last axis), "class_index" (indices, classes on the last
+    axis of the input), "class_probabilities" (same shape as the logits) or "multi_hot" (0/1
+    rows with at least one 1). ``latex`` is the per-element formula.
+    """
+
+    name: str
+    value: Callable
+    grad: Callable
+    input_kind: str
+    target_kind: str
+    label: str
+    latex: str
+
+
+LOSSES: dict[str, LossSpec] = {
+    spec.name: spec
+    for spec in (
+        LossSpec(
+            "bce",
+            bce,
+            bce_grad,
+            "probability",
+            "binary",
+            "Binary cross-entropy on probabilities (Keras)",
+            r"-\left[y\log \hat p + (1-y)\log(1-\hat p)\right],\ \hat p=\mathrm{clip}(p,\epsilon,1-\epsilon)",
+        ),
+        LossSpec(
+            "categorical_ce",
+            categorical_ce,
+            categorical_ce_grad,
+            "probability",
+            "one_hot",
+            "Categorical cross-entropy on probabilities (Keras)",
+            r"-\sum_j y_j \log \mathrm{clip}\!\left(\tfrac{p_j}{\sum_k p_k},\epsilon,1-\epsilon\right)",
+        ),
+        LossSpec(
+            "bce_with_logits",
+            bce_with_logits,
+            bce_with_logits_grad,
+            "logit",
+            "binary",
+            "Binary cross-entropy with logits (PyTorch BCEWithLogitsLoss)",
+            r"-\left[y\log\sigma(z) + (1-y)\log\sigma(-z)\right]",
+        ),
+        LossSpec(
+            "cross_entropy",
+            cross_entropy,
+            cross_entropy_grad,
+            "logit",
+            "class_index",
+            "Softmax cross-entropy, class indices (PyTorch CrossEntropyLoss)",
+            r"-\log \frac{e^{z_y}}{\sum_k e^{z_k}}",
+        ),
+        LossSpec(
+            "cross_entropy_probs",
+            cross_entropy,
+            cross_entropy_grad,
+            "logit",
+            "class_probabilities",
+            "Softmax cross-entropy, probability targets (PyTorch CrossEntropyLoss)",
+            r"-\sum_j t_j \log \frac{e^{z_j}}{\sum_k e^{z_k}}",
+        ),
+        LossSpec(
+            "mse",
+            mse,
+            mse_grad,
+            "probability",
+            "binary",
+            "Squared error on probabilities",
+            r"(p - y)^2",
+        ),
+        LossSpec(
+            "sigmoid_mse",
+            sigmoid_mse,
+            sigmoid_mse_grad,
+            "logit",
+            "binary",
+            "Squared error through a sigmoid",
+            r"(\sigma(z) - y)^2",
+        ),
+        LossSpec(
+            "sigmoid_focal_loss",
+            sigmoid_focal_loss,
+            sigmoid_focal_loss_grad,
+            "logit",
+            "binary",
+            "Sigmoid focal loss (torchvision)",
+            r"-\alpha_t (1-p_t)^\gamma \log p_t",
+        ),
+        LossSpec(
+            "multilabel_softmax_ce",
+            multilabel_softmax_ce,
+            multilabel_softmax_ce_grad,
+            "logit",
+            "multi_hot",
+            "Softmax cross-entropy with M positives, scaled by 1/M",
+            r"-\frac{1}{M}\sum_{i \in \mathrm{pos}} \log \frac{e^{z_i}}{\sum_k e^{z_k}}",
+        ),
+    )
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Private checks and scaling
+# --------------------------------------------------------------------------------------------
+
+
+def _scale(grad: np.ndarray, reduction: str, count: int) -> np.ndarray:
+    """Gradient of the reduced loss: divide by the count under "mean", as the value does."""
+    return grad / count if reduction == "mean" else grad
+
+
+def _check_pair(pred, pred_name, target, target_name):
+    pred = as_float_array(pred, pred_name)
+    target = as_float_array(target, target_name)
+    check_same_shape(pred, target, pred_name, target_name)
+    return pred, target
+
+
+def _check_eps(eps) -> float:
+    eps = check_in_range(eps, "eps", 0.0, 0.5)
+    if eps >= 0.5:
+        raise ValueError(f"eps must be in [0, 0.5) so that eps < 1 - eps; got {eps:g}")
+    return eps
+
+
+def _check_probability_pair(p, y, eps):
+    p, y = _check_pair(p, "p", y, "y")
+    check_probabilities(p, "p")
+    check_binary_targets(y, "y")
+    return p, y, _check_eps(eps)
+
+
+def _check_categorical_pair(p, y, eps):
+    p, y = _check_pair(p, "p", y, "y")
+    if p.ndim == 0:
+        raise ValueError("p needs a class axis (its last axis); got a 0-d (scalar) array")
+    if p.min() < 0.0:
+        raise ValueError(f"p must be non-negative (Keras renormalises each row); got a minimum of {p.min():g}")
+    check_binary_targets(y, "y")
+    if np.any(p.sum(axis=-1) <= 0.0):
+        raise ValueError("p must have a positive sum in every row (last axis); got a row of zeros")
+    return p, y, _check_eps(eps)
+
+
+def _check_weight_array(weight, name, shape):
+    w = as_float_array(weight, name)
+    if np.any(w < 0):
+        raise ValueError(f"{name} must be non-negative; got a minimum of {w.min():g}")
+    try:
+        return np.broadcast_to(w, shape)
+    except ValueError:
+        raise ValueError(f"{name} must broadcast to the logits' shape {shape}; got {w.shape}") from None
+
+
+def _check_bce_logits(z, y, weight, pos_weight):
+    z, y = _check_pair(z, "z", y, "y")
+    check_binary_targets(y, "y")
+    w = 1.0 if weight is None else _check_weight_array(weight, "weight", z.shape)
+    pw = 1.0 if pos_weight is None else _check_weight_array(pos_weight, "pos_weight", z.shape)
+    return z, y, w, pw
+
+
+def _check_focal(z, y, alpha, gamma):
+    z, y = _check_pair(z, "z", y, "y")
+    check_binary_targets(y, "y")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha <= 1.0:
+        raise ValueError(f"alpha must be in [0, 1], or negative to disable the weighting; got {alpha!r}")
+    gamma = check_nonnegative_scalar(gamma, "gamma")
+    return z, y, alpha, gamma
+
+
+def _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing):
+    z = as_float_array(z, "z")
+    axis = check_axis(axis, z.ndim)
+    n_classes = z.shape[axis]
+    label_smoothing = check_in_range(label_smoothing, "label_smoothing", 0.0, 1.0)
+    if weight is not None:
+        weight = as_float_array(weight, "weight")
+        if weight.shape != (n_classes,):
+            raise ValueError(f"weight must have shape ({n_classes},), one per class; got {weight.shape}")
+        if np.any(weight < 0):
+            raise ValueError(f"weight must be non-negative; got a minimum of {weight.min():g}")
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise ValueError(f"ignore_index must be an integer; got {ignore_index!r}")
+    t = as_float_array(target, "target")
+    index_shape = z.shape[:axis] + z.shape[axis + 1 :]
+    if t.shape == z.shape:
+        check_probabilities(t, "target")
+        return z, t, axis, weight, ignore_index, label_smoothing, False
+    if t.shape != index_shape:
+        raise ValueError(
+            f"target must have shape {index_shape} (class indices) or {z.shape} (class "
+            f"probabilities) for logits of shape {z.shape} with class axis {axis}; got {t.shape}"
+        )
+    t = as_index_array(t, "target")
+    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+    if np.any(bad):
+        raise ValueError(
+            f"target class indices must be in [0, {n_classes - 1}] or equal ignore_index "
+            f"({ignore_index}); got {t[bad].ravel()[0]}"
+        )
+    return z, t, axis, weight, ignore_index, label_smoothing, True
+
+
+def _check_multilabel(z, y):
+    z, y = _check_pair(z, "z", y, "y")
+    if z.ndim == 0:
+        raise ValueError("z needs a class axis (its last axis); got a 0-d (scalar) array")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must be multi-hot (only 0s and 1s); got other values")
+    if np.any(y.sum(axis=-1) == 0):
+        raise ValueError("y must have at least one positive class (a 1) in every row; got a row of zeros")
+    return z, y
