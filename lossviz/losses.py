@@ -203,7 +203,13 @@ def bce_with_logits(z, y, *, weight=None, pos_weight=None, reduction: str = "mea
     0.693147
     """
     z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
-    return reduce(_bce_with_logits_terms(z, y, w, pw)[0], check_reduction(reduction))
+    if pw is None:
+        value = (1.0 - y) * z - special.log_expit(z)
+    else:
+        value = (1.0 - y) * z - (1.0 + (pw - 1.0) * y) * special.log_expit(z)
+    if w is not None:
+        value = w * value
+    return reduce(value, check_reduction(reduction))
 
 
 def bce_with_logits_grad(z, y, *, weight=None, pos_weight=None, reduction: str = "mean"):
@@ -213,15 +219,13 @@ def bce_with_logits_grad(z, y, *, weight=None, pos_weight=None, reduction: str =
     vanishes nor cancels at large |z|. "mean" divides by the number of elements.
     """
     z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
-    grad = _bce_with_logits_terms(z, y, w, pw)[1]
+    if pw is None:
+        grad = special.expit(z) - y
+    else:
+        grad = (1.0 + (pw - 1.0) * y) * special.expit(z) - pw * y
+    if w is not None:
+        grad = w * grad
     return _scale(grad, check_reduction(reduction), grad.size)
-
-
-def _bce_with_logits_terms(z, y, w, pw):
-    log_weight = 1.0 + (pw - 1.0) * y
-    value = w * ((1.0 - y) * z - log_weight * special.log_expit(z))
-    grad = w * (log_weight * special.expit(z) - pw * y)
-    return value, grad
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +389,7 @@ def cross_entropy(
     0.237809
     """
     check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
-    value, _, divisor = _cross_entropy_terms(*check)
+    value, divisor = _cross_entropy_value(*check)
     reduction = check_reduction(reduction)
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -411,7 +415,7 @@ def cross_entropy_grad(
     "mean" divides by the same weight sum (or position count) as the loss.
     """
     check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
-    _, grad, divisor = _cross_entropy_terms(*check)
+    grad, divisor = _cross_entropy_derivative(*check)
     reduction = check_reduction(reduction)
     if reduction == "mean":
         # Ignored positions keep a zero gradient even when every position is ignored and the
@@ -421,36 +425,55 @@ def cross_entropy_grad(
     return np.moveaxis(grad, -1, check[2])
 
 
-def _cross_entropy_terms(z, target, axis, weight, ignore_index, label_smoothing, is_index):
-    """Values per position and gradients (classes last), and the "mean" divisor."""
+def _target_weights(target, weight, ignore_index):
+    """w_{y_i} per position (0 where ignored), the targets with ignored ones set to 0, the mask."""
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)
+    w_y = valid.astype(np.float64) if weight is None else np.where(valid, weight[safe], 0.0)
+    return w_y, safe, valid
+
+
+def _cross_entropy_value(z, target, axis, weight, ignore_index, label_smoothing, is_index):
+    """Loss per position and the "mean" divisor. −log s_c = logsumexp(z) − z_c, so no softmax
+    (and no full log-softmax array) is formed for the loss alone."""
     logits = np.moveaxis(z, axis, -1)
     n_classes = logits.shape[-1]
-    log_s = special.log_softmax(logits, axis=-1)
-    s = np.exp(log_s)
+    lse = special.logsumexp(logits, axis=-1)
     w = np.ones(n_classes) if weight is None else weight
-    total_weight = w.sum()
-    smooth = label_smoothing / n_classes
     if is_index:
-        valid = target != ignore_index
-        safe = np.where(valid, target, 0)
-        w_y = np.where(valid, w[safe], 0.0)
-        nll = -np.take_along_axis(log_s, safe[..., None], axis=-1)[..., 0]
-        coef = (1.0 - label_smoothing) * w_y
-        one_hot = np.zeros_like(s)
-        np.put_along_axis(one_hot, safe[..., None], 1.0, axis=-1)
-        value = coef * nll
-        grad = coef[..., None] * (s - one_hot)
+        w_y, safe, valid = _target_weights(target, weight, ignore_index)
+        nll = lse - np.take_along_axis(logits, safe[..., None], axis=-1)[..., 0]
+        value = (1.0 - label_smoothing) * w_y * nll
         if label_smoothing:
-            value = value + np.where(valid, smooth * -(log_s @ w), 0.0)
-            grad = grad + valid[..., None] * smooth * (total_weight * s - w)
-        return value, grad, w_y.sum()
+            smooth = w.sum() * lse - logits @ w  # Σ_c w_c·(−log s_c)
+            value += np.where(valid, label_smoothing / n_classes * smooth, 0.0)
+        return value, w_y.sum()
     t = np.moveaxis(target, axis, -1)
     if label_smoothing:
-        t = t * (1.0 - label_smoothing) + smooth
+        t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
     wt = w * t
-    value = -(wt * log_s).sum(axis=-1)
-    grad = s * wt.sum(axis=-1, keepdims=True) - wt
-    return value, grad, value.size
+    return wt.sum(axis=-1) * lse - (wt * logits).sum(axis=-1), lse.size
+
+
+def _cross_entropy_derivative(z, target, axis, weight, ignore_index, label_smoothing, is_index):
+    """Gradient per position (classes on the last axis) and the "mean" divisor."""
+    logits = np.moveaxis(z, axis, -1)
+    n_classes = logits.shape[-1]
+    s = special.softmax(logits, axis=-1)
+    w = np.ones(n_classes) if weight is None else weight
+    if is_index:
+        w_y, safe, valid = _target_weights(target, weight, ignore_index)
+        coef = (1.0 - label_smoothing) * w_y
+        grad = s * coef[..., None]
+        grad[(*np.indices(safe.shape, sparse=True), safe)] -= coef  # s_j − [j = y] at j = y
+        if label_smoothing:
+            grad += valid[..., None] * (label_smoothing / n_classes) * (w.sum() * s - w)
+        return grad, w_y.sum()
+    t = np.moveaxis(target, axis, -1)
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
+    wt = w * t
+    return s * wt.sum(axis=-1, keepdims=True) - wt, int(np.prod(s.shape[:-1]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -668,8 +691,8 @@ def _check_weight_array(weight, name, shape):
 def _check_bce_logits(z, y, weight, pos_weight):
     z, y = _check_pair(z, "z", y, "y")
     check_binary_targets(y, "y")
-    w = 1.0 if weight is None else _check_weight_array(weight, "weight", z.shape)
-    pw = 1.0 if pos_weight is None else _check_weight_array(pos_weight, "pos_weight", z.shape)
+    w = None if weight is None else _check_weight_array(weight, "weight", z.shape)
+    pw = None if pos_weight is None else _check_weight_array(pos_weight, "pos_weight", z.shape)
     return z, y, w, pw
 
 
