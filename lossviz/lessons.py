@@ -7,8 +7,11 @@ Plain data (no Streamlit) so that ``app.py`` (navigation), the home page (lesson
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["HOME", "LESSONS", "Lesson", "lesson_by_slug", "next_lesson"]
+__all__ = ["HOME", "LESSONS", "Lesson", "available_lessons", "lesson_by_slug", "next_lesson"]
+
+APP_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,11 @@ LESSONS: tuple[Lesson, ...] = (
 )
 
 
+def available_lessons() -> tuple[Lesson, ...]:
+    """The lessons whose page file exists, in guided-path order (tests require all of them)."""
+    return tuple(lesson for lesson in LESSONS if (APP_ROOT / lesson.file).exists())
+
+
 def lesson_by_slug(slug: str) -> Lesson:
     """The lesson whose URL path is ``slug`` ("" is the home page)."""
     for lesson in (HOME, *LESSONS):
@@ -134,7 +142,7 @@ def lesson_by_slug(slug: str) -> Lesson:
 
 def next_lesson(slug: str) -> Lesson | None:
     """The lesson after ``slug`` on the guided path (the first lesson after the home page)."""
-    order = (HOME, *LESSONS)
+    order = (HOME, *available_lessons())
     for position, lesson in enumerate(order):
         if lesson.slug == slug:
             return order[position + 1] if position + 1 < len(order) else None

@@ -1,0 +1,181 @@
+"""The house style every lossviz figure shares: colours, fonts, layout, animation controls, export.
+
+Plotly only (no Streamlit). Colours are the Okabe–Ito palette, which stays distinguishable under
+the common colour-vision deficiencies and on both Streamlit's light and dark backgrounds; lines are
+thick and fonts large because the figures are projected in classrooms. Backgrounds and text
+colours are left to the renderer's template, so Streamlit's dark theme applies untouched.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import plotly.graph_objects as go
+
+__all__ = [
+    "COLORS",
+    "DASHES",
+    "FONT_SIZE",
+    "LINE_WIDTH",
+    "add_animation_controls",
+    "figure_to_csv",
+    "figure_to_html",
+    "style_figure",
+]
+
+# Okabe & Ito (2008), "Color Universal Design": named by the role they play in every lesson.
+COLORS = {
+    "ce": "#0072B2",  # blue: cross-entropy
+    "mse": "#D55E00",  # vermillion: squared error
+    "focal": "#009E73",  # bluish green: focal loss
+    "softmax": "#CC79A7",  # reddish purple: softmax / multi-class
+    "sigmoid": "#56B4E9",  # sky blue: sigmoid / binary
+    "accent": "#E69F00",  # orange: markers, the learner's point
+    "neutral": "#999999",  # grey: references, diagonals
+    "positive": "#0072B2",
+    "negative": "#E69F00",
+}
+SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+FONT_SIZE = 16
+LINE_WIDTH = 3
+
+
+def style_figure(
+    fig: go.Figure,
+    *,
+    title: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 420,
+    legend: bool = True,
+) -> go.Figure:
+    """Apply the house layout in place and return the figure.
+
+    Titles on both axes are required by the lessons (a projected plot without axis titles is a
+    puzzle); the legend sits above the plot so it never covers a curve.
+    """
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 2}} if title else None,
+        font={"size": FONT_SIZE},
+        height=height,
+        margin={"l": 70, "r": 20, "t": 70 if title else 30, "b": 60},
+        colorway=SEQUENCE,
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        hoverlabel={"font": {"size": FONT_SIZE - 2}},
+    )
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    fig.update_xaxes(title_font={"size": FONT_SIZE}, tickfont={"size": FONT_SIZE - 2}, zeroline=False)
+    fig.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": FONT_SIZE - 2}, zeroline=False)
+    return fig
+
+
+def add_animation_controls(
+    fig: go.Figure,
+    labels: list[str],
+    *,
+    prefix: str = "Epoch ",
+    frame_ms: int = 120,
+) -> go.Figure:
+    """Add a play/pause button and a slider over ``fig.frames`` (named by ``labels``).
+
+    Playback happens entirely in the browser (Plotly animates between its own frames), so an
+    instructor can press play with no server round trips, and the exported HTML plays offline.
+    """
+    if len(labels) != len(fig.frames):
+        raise ValueError(f"labels must have one entry per frame ({len(fig.frames)}); got {len(labels)}")
+    play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
+    fig.update_layout(
+        updatemenus=[
+            {
+                "type": "buttons",
+                "direction": "left",
+                "x": 0.0,
+                "y": -0.12,
+                "xanchor": "left",
+                "yanchor": "top",
+                "pad": {"r": 10, "t": 10},
+                "showactive": False,
+                "buttons": [
+                    {"label": "▶ Play", "method": "animate", "args": [None, play]},
+                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+                ],
+            }
+        ],
+        sliders=[
+            {
+                "active": 0,
+                "x": 0.18,
+                "y": -0.08,
+                "len": 0.82,
+                "xanchor": "left",
+                "yanchor": "top",
+                "currentvalue": {"prefix": prefix, "font": {"size": FONT_SIZE}},
+                "pad": {"t": 30},
+                "steps": [
+                    {
+                        "label": label,
+                        "method": "animate",
+                        "args": [[frame.name], {**pause, "frame": {"duration": 0, "redraw": True}}],
+                    }
+                    for label, frame in zip(labels, fig.frames)
+                ],
+            }
+        ],
+    )
+    return fig
+
+
+def figure_to_html(fig: go.Figure) -> str:
+    """A standalone HTML page of the figure (plotly.js embedded), frames included, no server needed."""
+    return fig.to_html(
+        include_plotlyjs=True,
+        full_html=True,
+        auto_play=False,
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+def figure_to_csv(fig: go.Figure) -> str:
+    """The data behind the figure as CSV in long format: one row per point of every trace.
+
+    Columns: trace, x, y, z (z filled for heatmaps/contours, flattened row by row). Animated
+    figures add a frame column with the frame's name.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["frame", "trace", "x", "y", "z"])
+    groups = [("", fig.data)] + [(frame.name, frame.data) for frame in fig.frames]
+    for frame_name, traces in groups:
+        for index, trace in enumerate(traces):
+            name = getattr(trace, "name", None) or f"trace {index}"
+            for row in _trace_rows(trace):
+                writer.writerow([frame_name, name, *row])
+    return out.getvalue()
+
+
+def _trace_rows(trace):
+    z = getattr(trace, "z", None)
+    x = getattr(trace, "x", None)
+    y = getattr(trace, "y", None)
+    if z is not None:
+        for i, z_row in enumerate(z):
+            for j, value in enumerate(z_row if hasattr(z_row, "__len__") else [z_row]):
+                x_value = x[j] if x is not None and j < len(x) else j
+                y_value = y[i] if y is not None and i < len(y) else i
+                yield [x_value, y_value, value]
+        return
+    if x is None and y is None:
+        return
+    if x is None:
+        x = list(range(len(y)))
+    if y is None:
+        y = [""] * len(x)
+    for x_value, y_value in zip(x, y):
+        yield [x_value, y_value, ""]

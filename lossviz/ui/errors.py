@@ -1,0 +1,42 @@
+"""Bad input gets a short explanation next to the widget; the rest of the page keeps working.
+
+``explain_errors`` wraps the part of a page that turns widget values into core calls: a
+``ValueError`` from the core (whose message names the argument, what it got and what it
+expects) becomes an ``st.error`` in place. ``run_page`` is the page boundary in ``app.py``: any
+other exception becomes a one-line message instead of a traceback, and is logged for developers.
+Streamlit's own rerun/stop signals derive from BaseException, so they pass through untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+import streamlit as st
+
+__all__ = ["explain_errors", "run_page"]
+
+log = logging.getLogger("lossviz")
+
+
+@contextmanager
+def explain_errors(what: str = "These inputs", container=None):
+    """Show a core ``ValueError`` as a short message in ``container`` (default: here) and go on."""
+    try:
+        yield
+    except ValueError as exc:
+        (container or st).error(f"{what} cannot be used: {exc}.", icon=":material/error:")
+
+
+def run_page(page) -> None:
+    """Run a ``st.navigation`` page; show any unexpected error as a message, never a traceback."""
+    try:
+        page.run()
+    except Exception as exc:  # the page boundary: nothing may reach the learner as a traceback
+        log.exception("page %s failed", getattr(page, "url_path", page))
+        st.error(
+            "Something went wrong while drawing this page "
+            f"({type(exc).__name__}). Change the last input or reload the page; "
+            "the other lessons are unaffected.",
+            icon=":material/error:",
+        )
