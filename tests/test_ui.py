@@ -1,0 +1,62 @@
+"""Tests for the Streamlit helpers: errors are explained in place and never shown as tracebacks."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def explain_errors_app():
+    import streamlit as st
+
+    import lossviz as lv
+    from lossviz.ui import explain_errors
+
+    with explain_errors("Your smoothing"):
+        lv.cross_entropy([[0.0, 1.0]], [0], label_smoothing=2.0)
+    st.write("the rest of the page")
+
+
+def boundary_app():
+    import streamlit as st
+
+    from lossviz.ui import run_page
+
+    class Broken:
+        url_path = "broken"
+
+        def run(self):
+            raise ZeroDivisionError("boom")
+
+    run_page(Broken())
+    st.write("after the page")
+
+
+def bound_widget_app():
+    from lossviz.ui import widgets
+
+    widgets.slider("gamma", 0.0, 5.0, 2.0, key="t_gamma")
+
+
+def test_core_value_error_becomes_a_message_and_the_page_goes_on():
+    at = AppTest.from_function(explain_errors_app).run()
+    assert not at.exception
+    assert "Your smoothing cannot be used: label_smoothing must be in [0, 1]; got 2." in at.error[0].value
+    assert at.markdown[-1].value == "the rest of the page"
+
+
+def test_page_boundary_shows_a_short_message_not_a_traceback():
+    at = AppTest.from_function(boundary_app).run()
+    assert not at.exception, "the traceback must not reach the learner"
+    assert "Something went wrong while drawing this page (ZeroDivisionError)" in at.error[0].value
+    assert "boom" not in at.error[0].value and "Traceback" not in at.error[0].value
+
+
+def test_widgets_are_bound_to_the_url():
+    at = AppTest.from_function(bound_widget_app)
+    at.query_params = {"t_gamma": "4.5"}
+    at.run()
+    assert at.slider(key="t_gamma").value == 4.5
+    at = AppTest.from_function(bound_widget_app)
+    at.query_params = {"t_gamma": "99"}
+    at.run()
+    assert at.slider(key="t_gamma").value == 2.0, "out-of-range links fall back to the default"
