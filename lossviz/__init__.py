@@ -5,6 +5,15 @@ Every loss matches PyTorch / torchvision / Keras semantics; see ``lossviz.losses
 """
 
 from lossviz.activations import log_sigmoid, log_softmax, sigmoid, softmax
+from lossviz.data import (
+    DATASET_KINDS,
+    Dataset,
+    make_blobs,
+    make_dataset,
+    make_segmentation,
+    segmentation_logits,
+    train_val_split,
+)
 from lossviz.losses import (
     LOSSES,
     LossSpec,
@@ -25,8 +34,52 @@ from lossviz.losses import (
     sigmoid_mse,
     sigmoid_mse_grad,
 )
+from lossviz.metrics import (
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    confusion_counts,
+    expected_calibration_error,
+    hamming_accuracy,
+    keras_accuracy_trap,
+    log_loss,
+    per_class_precision_recall_f1,
+    precision_recall_f1,
+    precision_recall_f1_curve,
+    reliability_bins,
+    sparse_categorical_accuracy,
+    subset_accuracy,
+)
+from lossviz.train import Params, TrainConfig, Trajectory, init_params, matched_softmax, train
 
 __all__ = [
+    "DATASET_KINDS",
+    "Dataset",
+    "Params",
+    "TrainConfig",
+    "Trajectory",
+    "accuracy",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "confusion_counts",
+    "expected_calibration_error",
+    "hamming_accuracy",
+    "init_params",
+    "keras_accuracy_trap",
+    "log_loss",
+    "make_blobs",
+    "make_dataset",
+    "make_segmentation",
+    "matched_softmax",
+    "per_class_precision_recall_f1",
+    "precision_recall_f1",
+    "precision_recall_f1_curve",
+    "reliability_bins",
+    "segmentation_logits",
+    "sparse_categorical_accuracy",
+    "subset_accuracy",
+    "train",
+    "train_val_split",
     "LOSSES",
     "LossSpec",
     "bce",

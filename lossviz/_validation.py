@@ -38,25 +38,30 @@ def as_float_array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
         arr = np.asarray(x)
     except (ValueError, TypeError) as exc:  # ragged nested lists
         raise ValueError(f"{name} must be a numeric array; got {_describe(x)} ({exc})") from None
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise ValueError(f"{name} must be a numeric array; got dtype {arr.dtype} from {_describe(x)}")
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must be real-valued; got complex dtype {arr.dtype}")
-    arr = arr.astype(np.float64, copy=False)
+    if arr.dtype.kind not in "biuf":
+        kind = "real-valued" if arr.dtype.kind == "c" else "a numeric array"
+        raise ValueError(f"{name} must be {kind}; got dtype {arr.dtype} from {_describe(x)}")
+    if arr.dtype.kind != "f" or arr.dtype != np.float64:
+        arr = arr.astype(np.float64)
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+    # One reduction instead of a boolean array: a finite sum proves every value finite; only an
+    # overflowing sum of finite values needs the element-wise check.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = arr.sum()
+    if not np.isfinite(total) and not np.isfinite(arr).all():
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} must be finite (no NaN or inf); got {bad} non-finite value(s)")
     return arr
 
 
 def as_index_array(x, name: str) -> np.ndarray:
     """Return ``x`` as an int64 array of class indices; reject fractional or non-finite values."""
+    arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    if arr.dtype.kind in "iu" and arr.size:
+        return arr.astype(np.int64, copy=False)
     arr = as_float_array(x, name)
-    if not np.all(arr == np.round(arr)):
+    if not np.array_equal(arr, np.round(arr)):
         raise ValueError(f"{name} must hold whole-number class indices; got fractional values")
     return arr.astype(np.int64)
 

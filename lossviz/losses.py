@@ -420,9 +420,17 @@ def cross_entropy_grad(
     if reduction == "mean":
         # Ignored positions keep a zero gradient even when every position is ignored and the
         # mean itself is 0/0 = NaN: torch does the same.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            grad = np.divide(grad, divisor, out=np.zeros_like(grad), where=grad != 0)
-    return np.moveaxis(grad, -1, check[2])
+        if divisor:
+            grad /= divisor
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                grad = np.divide(grad, divisor, out=np.zeros_like(grad), where=grad != 0)
+    axis = check[2]
+    return grad if axis == grad.ndim - 1 else np.moveaxis(grad, -1, axis)
+
+
+def _classes_last(array, axis):
+    return array if axis == array.ndim - 1 else np.moveaxis(array, axis, -1)
 
 
 def _target_weights(target, weight, ignore_index):
@@ -436,7 +444,7 @@ def _target_weights(target, weight, ignore_index):
 def _cross_entropy_value(z, target, axis, weight, ignore_index, label_smoothing, is_index):
     """Loss per position and the "mean" divisor. −log s_c = logsumexp(z) − z_c, so no softmax
     (and no full log-softmax array) is formed for the loss alone."""
-    logits = np.moveaxis(z, axis, -1)
+    logits = _classes_last(z, axis)
     n_classes = logits.shape[-1]
     lse = special.logsumexp(logits, axis=-1)
     w = np.ones(n_classes) if weight is None else weight
@@ -448,7 +456,7 @@ def _cross_entropy_value(z, target, axis, weight, ignore_index, label_smoothing,
             smooth = w.sum() * lse - logits @ w  # Σ_c w_c·(−log s_c)
             value += np.where(valid, label_smoothing / n_classes * smooth, 0.0)
         return value, w_y.sum()
-    t = np.moveaxis(target, axis, -1)
+    t = _classes_last(target, axis)
     if label_smoothing:
         t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
     wt = w * t
@@ -457,7 +465,7 @@ def _cross_entropy_value(z, target, axis, weight, ignore_index, label_smoothing,
 
 def _cross_entropy_derivative(z, target, axis, weight, ignore_index, label_smoothing, is_index):
     """Gradient per position (classes on the last axis) and the "mean" divisor."""
-    logits = np.moveaxis(z, axis, -1)
+    logits = _classes_last(z, axis)
     n_classes = logits.shape[-1]
     s = special.softmax(logits, axis=-1)
     w = np.ones(n_classes) if weight is None else weight
@@ -469,7 +477,7 @@ def _cross_entropy_derivative(z, target, axis, weight, ignore_index, label_smoot
         if label_smoothing:
             grad += valid[..., None] * (label_smoothing / n_classes) * (w.sum() * s - w)
         return grad, w_y.sum()
-    t = np.moveaxis(target, axis, -1)
+    t = _classes_last(target, axis)
     if label_smoothing:
         t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
     wt = w * t
@@ -718,19 +726,20 @@ def _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
             raise ValueError(f"weight must be non-negative; got a minimum of {weight.min():g}")
     if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
         raise ValueError(f"ignore_index must be an integer; got {ignore_index!r}")
-    t = as_float_array(target, "target")
+    shape = np.shape(as_float_array(target, "target")) if not isinstance(target, np.ndarray) else target.shape
     index_shape = z.shape[:axis] + z.shape[axis + 1 :]
-    if t.shape == z.shape:
+    if shape == z.shape:
+        t = as_float_array(target, "target")
         check_probabilities(t, "target")
         return z, t, axis, weight, ignore_index, label_smoothing, False
-    if t.shape != index_shape:
+    if shape != index_shape:
         raise ValueError(
             f"target must have shape {index_shape} (class indices) or {z.shape} (class "
-            f"probabilities) for logits of shape {z.shape} with class axis {axis}; got {t.shape}"
+            f"probabilities) for logits of shape {z.shape} with class axis {axis}; got {shape}"
         )
-    t = as_index_array(t, "target")
+    t = as_index_array(target, "target")
     bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
-    if np.any(bad):
+    if bad.any():
         raise ValueError(
             f"target class indices must be in [0, {n_classes - 1}] or equal ignore_index "
             f"({ignore_index}); got {t[bad].ravel()[0]}"
