@@ -40,8 +40,8 @@ def export_buttons(
     ``table`` is an optional zero-argument function returning columns; without it the CSV is the
     figure's own trace data in long format.
     """
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "Figure as HTML",
         data=lambda: figure_to_html(fig),
         file_name=f"lossviz-{name}.html",
@@ -51,7 +51,7 @@ def export_buttons(
         icon=":material/download:",
         help="A standalone web page with this figure (and its animation); works offline.",
     )
-    right.download_button(
+    row.download_button(
         "Data as CSV",
         data=(lambda: table_to_csv(table())) if table else (lambda: figure_to_csv(fig)),
         file_name=f"lossviz-{name}.csv",

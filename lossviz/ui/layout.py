@@ -6,7 +6,6 @@ from typing import Callable, Sequence
 
 import plotly.graph_objects as go
 import streamlit as st
-import streamlit.components.v1 as components
 
 from lossviz.lessons import lesson_by_slug, next_lesson
 from lossviz.ui import widgets
@@ -40,26 +39,32 @@ def chart(fig: go.Figure, *, key: str) -> None:
 
 
 def share_link() -> None:
-    """A button that copies the current address (which holds every widget value) to the clipboard."""
-    dark = (st.context.theme.type or "light") == "dark"
-    fg, border = ("#FAFAFA", "#555") if dark else ("#31333F", "#ccc")
-    components.html(
-        f"""
-<div style="font-family: 'Source Sans Pro', sans-serif; font-size: 15px; color: {fg};">
-  <button id="copy" style="font: inherit; color: {fg}; background: transparent; cursor: pointer;
-      border: 1px solid {border}; border-radius: 6px; padding: 3px 10px;">
-    🔗 Copy link to this view</button>
-  <span id="note" style="margin-left: 8px; opacity: 0.8;">The address bar always reopens exactly what you see.</span>
+    """A button that copies the current address (which holds every widget value) to the clipboard.
+
+    The markup is a fixed string (no user text), so running its script in the page is safe.
+    """
+    st.html(
+        """
+<div style="display:flex; flex-wrap:wrap; align-items:center; gap:8px; font-size:0.95rem;">
+  <button id="lossviz-copy-link" style="font: inherit; color: inherit; background: transparent;
+      cursor: pointer; border: 1px solid rgba(128,128,128,0.6); border-radius: 6px; padding: 2px 10px;">
+    Copy link to this view</button>
+  <span id="lossviz-copy-note" style="opacity: 0.75;">The address bar always reopens what you see.</span>
 </div>
 <script>
-document.getElementById("copy").addEventListener("click", async () => {{
-  const url = window.parent.location.href;
-  const note = document.getElementById("note");
-  try {{ await navigator.clipboard.writeText(url); note.textContent = "Copied: " + url; }}
-  catch (e) {{ note.textContent = url; }}
-}});
+(() => {
+  const button = document.getElementById("lossviz-copy-link");
+  const note = document.getElementById("lossviz-copy-note");
+  if (!button || button.dataset.ready) return;
+  button.dataset.ready = "1";
+  button.addEventListener("click", async () => {
+    const url = window.location.href;
+    try { await navigator.clipboard.writeText(url); note.textContent = "Copied: " + url; }
+    catch (e) { note.textContent = url; }
+  });
+})();
 </script>""",
-        height=42,
+        unsafe_allow_javascript=True,
     )
 
 
