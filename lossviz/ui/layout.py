@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, Sequence
 
 import plotly.graph_objects as go
@@ -21,7 +22,16 @@ PLOTLY_CONFIG = {
 
 
 def cached(func: Callable, *, max_entries: int = 128) -> Callable:
-    """A pure core function behind ``st.cache_data`` (keyed on every argument, no globals)."""
+    """A pure core function behind ``st.cache_data`` (keyed on every argument, no globals).
+
+    The wrapper itself is built once per function and reused, so a page calling ``cached`` on
+    every rerun pays for the cache lookup only.
+    """
+    return _cache_wrapper(func, max_entries)
+
+
+@functools.lru_cache(maxsize=None)
+def _cache_wrapper(func: Callable, max_entries: int) -> Callable:
     return st.cache_data(func, max_entries=max_entries, show_spinner=False)
 
 
