@@ -451,8 +451,10 @@ class ProbabilityHistogram:
     ----------
     edges : ndarray, shape (bins + 1,)
     negative, positive : ndarray, shape (bins,)
-        Counts of the samples with y = 0 and with y = 1 (``numpy.histogram``: the last bin
-        includes 1).
+        Counts of the samples with y = 0 and with y = 1. Bin 0 is [e_0, e_1], bin k >= 1 is
+        (e_k, e_{k+1}]: a probability on an edge goes to the lower bin, so that a sample exactly
+        at a threshold t = e_k sits left of it, where the rule p > t puts it (the binning of
+        ``lossviz.metrics.reliability_bins``).
     """
 
     edges: np.ndarray
@@ -465,7 +467,7 @@ def probability_histogram(p, y, *, bins: int = 20) -> ProbabilityHistogram:
 
     Examples
     --------
-    >>> hist = probability_histogram([0.1, 0.2, 0.9], [0, 1, 1], bins=2)
+    >>> hist = probability_histogram([0.1, 0.5, 0.9], [0, 1, 1], bins=2)
     >>> hist.negative.tolist(), hist.positive.tolist()
     ([1, 0], [1, 1])
     """
@@ -480,8 +482,9 @@ def probability_histogram(p, y, *, bins: int = 20) -> ProbabilityHistogram:
     if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or not 1 <= bins <= 200:
         raise ValueError(f"bins must be an integer in [1, 200]; got {bins!r}")
     edges = np.linspace(0.0, 1.0, int(bins) + 1)
-    negative = np.histogram(p[y == 0.0], bins=edges)[0]
-    positive = np.histogram(p[y == 1.0], bins=edges)[0]
+    ids = np.searchsorted(edges[1:-1], p, side="left")
+    negative = np.bincount(ids[y == 0.0], minlength=int(bins))
+    positive = np.bincount(ids[y == 1.0], minlength=int(bins))
     return ProbabilityHistogram(edges=edges, negative=negative, positive=positive)
 
 

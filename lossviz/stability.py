@@ -28,9 +28,9 @@ corrected, stable version (``SEED_SNIPPET``, ``CORRECTED_SNIPPET``, ``seed_check
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable
 
 import numpy as np
 from scipy import special
@@ -51,6 +51,8 @@ __all__ = [
     "DTYPES",
     "FORMULAS",
     "SEED_SNIPPET",
+    "SEED_X",
+    "SEED_Y",
     "BreakPoint",
     "ClippingCurves",
     "ClippingPoint",
@@ -331,8 +333,9 @@ def break_points(name: str, y, *, z_max: float = 1000.0, dtype: str = "float64")
     -----
     "zero" counts only where the exact loss, rounded to ``dtype``, is positive: a loss below
     the smallest subnormal (e.g. exp(−800) in float64) is correctly 0. The first grid point of
-    each kind is found on 8193 points of [0, z_max] per side, then the boundary is bisected
-    down to adjacent float64 values of z.
+    each kind is found on a grid of |z| (every 0.01 up to 50, where rounding breaks start, so
+    the result does not depend on z_max; 8193 points over [0, z_max] beyond), then the boundary
+    is narrowed down to adjacent float64 values of z.
 
     Examples
     --------
@@ -356,7 +359,7 @@ def break_points(name: str, y, *, z_max: float = 1000.0, dtype: str = "float64")
                 boundary = 0.0
             else:
                 boundary = _first_true(
-                    lambda s, kind=kind: _break_masks(formula.name, side * s, label, dt)[kind],
+                    lambda s, kind=kind, side=side: _break_masks(formula.name, side * s, label, dt)[kind],
                     float(t[first - 1]),
                     float(t[first]),
                 )
@@ -397,8 +400,7 @@ def dtype_limits(dtype: str = "float64") -> DtypeLimits:
         with np.errstate(all="ignore"):
             return _naive_sigmoid(np.asarray(x, dtype=np.float64).astype(dt))
 
-    top = float(np.log(np.finfo(np.float64).max))
-    overflow = _first_true(lambda x: np.isinf(exp_of(x)), 0.0, top)
+    overflow = _first_true(lambda x: np.isinf(exp_of(x)), 0.0, 1e4)
     underflow = -_first_true(lambda x: exp_of(-x) == 0.0, 0.0, 1e4)
     zero_at = -_first_true(lambda x: sigma_of(-x) == 0.0, 0.0, 1e4)
     one_at = _first_true(lambda x: sigma_of(x) == 1.0, 0.0, 1e4)
@@ -538,7 +540,8 @@ class ClippingCurves:
 class ClippingPoint:
     """The two losses and gradients at one logit (see ``ClippingCurves``); ``error`` is
     logit loss − clipped loss (what the clipping hides), ``clipped_active`` whether p was
-    outside [eps, 1 − eps]."""
+    outside [eps, 1 − eps], and ``exact`` the exact loss (``exact_loss``): ``logits`` follows
+    torch's formula, which rounds a tiny loss (9.237e−14 instead of 9.358e−14 at z = −30, y = 0)."""
 
     z: float
     y: int
@@ -551,6 +554,12 @@ class ClippingPoint:
     clipped_grad_z: float
     logits_grad_z: float
     clipped_active: bool
+    exact: float
+
+    @property
+    def logits_rounded(self) -> bool:
+        """Whether the logit formula's value differs from the exact loss beyond 1e−9 relative."""
+        return abs(self.logits - self.exact) > 1e-9 * self.exact
 
 
 def clipping_curves(y, *, eps: float = 1e-7, z_max: float = 40.0, n: int = 801) -> ClippingCurves:
@@ -613,6 +622,7 @@ def clipping_at(z: float, y, *, eps: float = 1e-7) -> ClippingPoint:
         eps=eps,
         error=parts["logits"] - parts["clipped"],
         clipped_active=not (eps <= parts["p"] <= 1.0 - eps),
+        exact=float(exact_loss(value, label)),
         **parts,
     )
 
@@ -667,7 +677,9 @@ print(binary_cross_entropy_with_logits(X, Y))
 """The corrected, stable snippet; ``corrected_bce`` computes exactly what it prints."""
 
 SEED_X = ((9.7,), (0.0,))
+"""The seed snippet's logits X, shape (2, 1)."""
 SEED_Y = ((0.0,), (1.0,))
+"""The seed snippet's labels Y, shape (2, 1)."""
 
 
 @dataclass(frozen=True)

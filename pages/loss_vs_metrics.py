@@ -10,11 +10,19 @@ with the verdict computed from the curves.
 import streamlit as st
 
 from lossviz import overfitting as ovf
-from lossviz.losses import bce
 from lossviz.figures import metrics as figs
+from lossviz.losses import bce
 from lossviz.metrics import precision_recall_f1_curve
-from lossviz.ui import cached, chart, explain_errors, export_buttons, lesson_header, next_lesson_link
-from lossviz.ui import predict_then_reveal, widgets
+from lossviz.ui import (
+    cached,
+    chart,
+    explain_errors,
+    export_buttons,
+    lesson_header,
+    next_lesson_link,
+    predict_then_reveal,
+    widgets,
+)
 
 SLUG = "loss-vs-metrics"
 SCENARIO_CHOICES = {
@@ -24,7 +32,6 @@ SCENARIO_CHOICES = {
 NOISE_LEVELS = ["0", "2.5", "5", "10", "20"]
 
 run_scenario = cached(ovf.run_scenario)
-default_scenario = ovf.SCENARIOS["confident-mistakes"]
 
 lesson_header(
     SLUG,
@@ -273,14 +280,11 @@ if run is not None and verdict is not None:
 
 # --------------------------------------------------------------------------------------------
 st.header("3. The formulas")
-st.latex(
-    r"\text{validation loss} = \frac1N\sum_{i=1}^{N} -\left[y_i\log p_i + (1-y_i)\log(1-p_i)\right],"
-    r"\qquad \text{accuracy} = \frac1N\sum_{i=1}^N \left[\,[p_i>t] = y_i\,\right]"
-)
-st.latex(
-    r"\text{precision}=\frac{TP}{TP+FP},\qquad \text{recall}=\frac{TP}{TP+FN},\qquad "
-    r"F_1=\frac{2\,TP}{2\,TP+FP+FN}"
-)
+# One short formula per st.latex: a long line is cut off on a phone.
+st.latex(r"\text{loss} = \frac1N\sum_{i=1}^{N} -\left[y_i\log p_i + (1-y_i)\log(1-p_i)\right]")
+st.latex(r"\text{accuracy} = \frac1N\sum_{i=1}^N \left[\,[p_i>t] = y_i\,\right]")
+st.latex(r"\text{precision}=\frac{TP}{TP+FP},\qquad \text{recall}=\frac{TP}{TP+FN}")
+st.latex(r"F_1=\frac{2\,TP}{2\,TP+FP+FN}")
 unsure, sure = bce([0.51, 0.9999], [0.0, 0.0], reduction="none")
 st.markdown(
     f"A sample of class 0 misclassified with p = 0.51 adds −log 0.49 = {unsure:.3f} to the sum; the same sample "

@@ -12,8 +12,16 @@ import streamlit as st
 
 from lossviz import stability as stab
 from lossviz.figures import stability as figs
-from lossviz.ui import cached, chart, explain_errors, export_buttons, lesson_header, next_lesson_link
-from lossviz.ui import predict_then_reveal, widgets
+from lossviz.ui import (
+    cached,
+    chart,
+    explain_errors,
+    export_buttons,
+    lesson_header,
+    next_lesson_link,
+    predict_then_reveal,
+    widgets,
+)
 
 SLUG = "numerical-stability"
 RANGES = ["10", "20", "50", "100", "200", "500", "1000", "2000", "5000", "10000"]
@@ -103,11 +111,12 @@ st.markdown(
     "−log σ(z) for y = 1 and −log(1 − σ(z)) = −log σ(−z) for y = 0. The softmax versions get there "
     "through the two logits (z, 0), whose softmax gives σ(z) to the first class."
 )
-st.latex(
-    r"\sigma(z)=\frac{1}{1+e^{-z}},\qquad -\log\sigma(z)=\log\!\left(1+e^{-z}\right)"
-    r"=\max(-z,0)+\log\!\left(1+e^{-|z|}\right)"
-)
-st.latex(r"\log\operatorname{softmax}(z)_k = z_k - m - \log\sum_j e^{\,z_j-m},\qquad m=\max_j z_j")
+# One short formula per st.latex: a long line is cut off on a phone.
+st.latex(r"\sigma(z)=\frac{1}{1+e^{-z}}")
+st.latex(r"-\log\sigma(z)=\log\!\left(1+e^{-z}\right)")
+st.latex(r"-\log\sigma(z)=\max(-z,0)+\log\!\left(1+e^{-|z|}\right)")
+st.latex(r"\log\operatorname{softmax}(z)_k = z_k - m - \log\sum_j e^{\,z_j-m}")
+st.latex(r"m=\max_j z_j")
 st.markdown(
     "The right-hand forms are what the stable functions compute (`scipy.special.log_expit`, "
     "`log_softmax`, PyTorch's `BCEWithLogitsLoss` and `cross_entropy`): exp only ever sees numbers ≤ 0, "
@@ -154,7 +163,7 @@ if table is not None and curves is not None:
     if not stable_fatal:
         worst_zero = max((b.exact for b in stable_zero), default=0.0)
         st.markdown(
-            f"The stable formulas never return inf or NaN on this range. "
+            "The stable formulas never return inf or NaN on this range. "
             + (
                 f"Their only deviation is a loss of exactly 0 where the exact loss is at most {worst_zero:.3g}: "
                 "a correct, confident prediction whose tiny loss rounds away, harmless for training."
@@ -168,9 +177,14 @@ if table is not None and curves is not None:
         st.markdown(
             f"The max shift fixes softmax's overflow, but not the log: the shifted softmax still underflows "
             f"to 0 at z = {underflow_break.z:.2f} (exp of a number below {limits.exp_underflow:.2f}) and the log "
-            f"of it is −inf, where log_softmax returns the exact {underflow_break.exact:.4g}. You may read that "
-            f"“σ then log” fails near z ≈ {limits.exp_underflow:.0f}: that is this underflow point. "
-            f"1/(1 + exp(−z)) fails earlier, at z = {limits.sigmoid_zero:.2f}, because exp(−z) overflows first."
+            f"of it is −inf, where log_softmax returns the exact {underflow_break.exact:.4g}."
+            + (
+                f" You may read that “σ then log” fails near z ≈ {limits.exp_underflow:.0f}: that is this "
+                f"underflow point. 1/(1 + exp(−z)) fails earlier, at z = {limits.sigmoid_zero:.2f}, because "
+                "exp(−z) overflows first."
+                if y == 1 and dtype == "float64"
+                else ""
+            )
         )
 
     fig = figs.breakdown_figure(curves, log_y=scale != "linear")
@@ -212,11 +226,9 @@ st.markdown(
     "A loss that receives probabilities cannot take log(0), so Keras clips them first "
     "(`binary_crossentropy` with `from_logits=False`):"
 )
-st.latex(
-    r"\hat p=\operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon),\qquad "
-    r"\ell=-\left[y\log\hat p+(1-y)\log(1-\hat p)\right]\ \le\ -\log\varepsilon,\qquad "
-    r"\frac{\partial \ell}{\partial p}=0\ \text{ where } p\notin[\varepsilon,1-\varepsilon]"
-)
+st.latex(r"\hat p=\operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
+st.latex(r"\ell=-\left[y\log\hat p+(1-y)\log(1-\hat p)\right]\ \le\ -\log\varepsilon")
+st.latex(r"\frac{\partial \ell}{\partial p}=0\ \text{ where } p\notin[\varepsilon,1-\varepsilon]")
 e1, e2 = st.columns([1, 2])
 with e1:
     eps_text = widgets.select_slider("Keras epsilon ε", EPSILONS, value="1e-7", key="num_eps")
@@ -236,11 +248,17 @@ if clip is not None and point is not None:
     m3.metric("BCE with logits", f"{point.logits:.6g}")
     m4.metric("∂/∂z: clipped vs logits", f"{point.clipped_grad_z:.3g} vs {point.logits_grad_z:.3g}")
     side = "below ε" if point.p < eps else "above 1 − ε"
+    exact_note = (
+        f" (exactly {point.exact:.6g}: the formula on logits, torch's, rounds a loss this tiny)"
+        if point.logits_rounded
+        else ""
+    )
     if point.clipped_active:
         st.markdown(
             f"At z = {point.z:g} (label {y}) the model gives p = {point.p:.4g}, {side} = {eps:g}, so Keras computes "
             f"with the clipped value and reports **{point.clipped:.6g}**, while the loss of this logit is "
-            f"**{point.logits:.6g}**: off by {point.error:+.6g}. Worse, the clip passes no gradient: ∂ℓ/∂p = "
+            f"**{point.logits:.6g}**{exact_note}: off by {point.error:+.6g}. Worse, the clip passes no gradient: "
+            f"∂ℓ/∂p = "
             f"{point.clipped_grad_p:g}, so ∂ℓ/∂z = {point.clipped_grad_z:g} instead of σ(z) − y = "
             f"{point.logits_grad_z:.6g}. "
             + (

@@ -165,7 +165,11 @@ def test_probability_histogram_counts_every_sample(default_run):
     assert hist.negative.sum() == np.sum(default_run.y_val == 0)
     assert hist.positive.sum() == np.sum(default_run.y_val == 1)
     edge = ovf.probability_histogram([0.0, 1.0, 0.5], [0, 1, 1], bins=2)
-    assert edge.negative.tolist() == [1, 0] and edge.positive.tolist() == [0, 2], "1.0 in the last bin"
+    assert edge.negative.tolist() == [1, 0], "0 in the first bin"
+    assert edge.positive.tolist() == [1, 1], "0.5 (an edge) in the lower bin, 1 in the last"
+    # At epoch 0 every p is exactly 0.5, predicted negative by p > 0.5: left of the threshold line.
+    start = ovf.probability_histogram(default_run.val_probs[0], default_run.y_val, bins=20)
+    assert start.negative[9] + start.positive[9] == default_run.y_val.size
 
 
 def test_runs_are_deterministic(default_run):

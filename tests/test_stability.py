@@ -309,7 +309,8 @@ def test_corrected_snippet_prints_what_corrected_bce_computes():
     namespace: dict = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(stab.CORRECTED_SNIPPET, "corrected_snippet", "exec"), namespace)  # our own constant
+        # Runs lossviz's own constant (the code the page displays), never user input.
+        exec(compile(stab.CORRECTED_SNIPPET, "corrected_snippet", "exec"), namespace)  # noqa: S102
     assert float(out.getvalue()) == stab.corrected_bce(stab.SEED_X, stab.SEED_Y)
     snippet = namespace["binary_cross_entropy_with_logits"]
     rng = np.random.default_rng(0)
@@ -356,3 +357,12 @@ def test_seed_code_breaks_at_large_logits_while_the_corrected_one_does_not():
 def test_errors_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_clipping_point_reports_the_exact_loss_beside_torchs_formula():
+    point = stab.clipping_at(-30.0, 0)
+    # torch 2.13: F.binary_cross_entropy_with_logits(tensor(-30., float64), tensor(0.)) = 9.237055564881302e-14;
+    # the exact loss is log1p(exp(-30)) = 9.357622968839737e-14 (math module).
+    assert point.logits == pytest.approx(9.237055564881302e-14, rel=1e-15)
+    assert point.exact == pytest.approx(math.log1p(math.exp(-30.0)), rel=1e-15)
+    assert point.logits_rounded and not stab.clipping_at(-30.0, 1).logits_rounded

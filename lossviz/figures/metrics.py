@@ -18,7 +18,12 @@ import plotly.graph_objects as go
 
 from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, style_figure
 from lossviz.metrics import ThresholdSweep
-from lossviz.overfitting import CurveVerdict, EpochView, LossMetricRun, ProbabilityHistogram
+from lossviz.overfitting import (
+    CurveVerdict,
+    EpochView,
+    LossMetricRun,
+    ProbabilityHistogram,
+)
 
 __all__ = [
     "per_sample_loss_figure",
@@ -127,15 +132,16 @@ def per_sample_loss_figure(view: EpochView, annotation_error: np.ndarray, *, hei
     ]
     annotations = [
         {
-            "x": view.k + 0.5,
-            "y": 0.95,
-            "xref": "x",
+            # Above the plot's top right corner: the bars can fill the whole height (epoch 0).
+            "x": 1.0,
+            "y": 1.0,
+            "xref": "paper",
             "yref": "paper",
-            "text": f" the {view.k} worst: {view.top_k_share:.0%} of the loss ",
+            "text": f"shaded: the {view.k} worst carry {view.top_k_share:.0%} of the loss",
             "showarrow": False,
-            "xanchor": "left",
-            "yanchor": "top",
-            "font": {"size": FONT_SIZE - 1},
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "font": {"size": FONT_SIZE - 1, "color": COLORS["accent"]},
         }
     ]
     layout = {"shapes": shapes, "annotations": annotations, "barmode": "overlay", "bargap": 0.1}
