@@ -25,9 +25,19 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from lossviz._validation import as_float_array, check_binary_targets, check_in_range, check_nonnegative_scalar
+from lossviz._validation import (
+    as_float_array,
+    check_binary_targets,
+    check_in_range,
+    check_nonnegative_scalar,
+)
 from lossviz.data import make_dataset
-from lossviz.losses import bce_with_logits, bce_with_logits_grad, sigmoid_focal_loss, sigmoid_focal_loss_grad
+from lossviz.losses import (
+    bce_with_logits,
+    bce_with_logits_grad,
+    sigmoid_focal_loss,
+    sigmoid_focal_loss_grad,
+)
 from lossviz.metrics import precision_recall_f1
 from lossviz.train import TrainConfig, train
 
@@ -246,7 +256,9 @@ def p_t_grid(n: int = 199, *, low: float = 0.005, high: float = 0.995) -> np.nda
     low = check_in_range(low, "low", 0.0, 1.0)
     high = check_in_range(high, "high", 0.0, 1.0)
     if not 0.0 < low < high < 1.0:
-        raise ValueError(f"low and high must satisfy 0 < low < high < 1; got low={low:g}, high={high:g}")
+        raise ValueError(
+            f"low and high must satisfy 0 < low < high < 1; got low={low:g}, high={high:g}"
+        )
     return np.linspace(low, high, int(n))
 
 
@@ -265,7 +277,9 @@ def alpha_t(alpha: float, label: int) -> float:
     return alpha if label == 1 else 1.0 - alpha
 
 
-def focal_curves(p_t, gammas=DEFAULT_GAMMAS, *, alpha: float = 0.25, label: int = 1) -> FocalCurves:
+def focal_curves(
+    p_t, gammas=DEFAULT_GAMMAS, *, alpha: float = 0.25, label: int = 1
+) -> FocalCurves:
     """Focal loss, modulating factor and d FL/dz over ``p_t`` for several γ.
 
     Parameters
@@ -301,8 +315,18 @@ def focal_curves(p_t, gammas=DEFAULT_GAMMAS, *, alpha: float = 0.25, label: int 
     label = _check_label(label)
     z = special.logit(p) if label == 1 else -special.logit(p)
     y = np.full_like(z, float(label))
-    loss = np.stack([sigmoid_focal_loss(z, y, alpha=alpha, gamma=g, reduction="none") for g in gammas])
-    grad = np.stack([sigmoid_focal_loss_grad(z, y, alpha=alpha, gamma=g, reduction="none") for g in gammas])
+    loss = np.stack(
+        [
+            sigmoid_focal_loss(z, y, alpha=alpha, gamma=g, reduction="none")
+            for g in gammas
+        ]
+    )
+    grad = np.stack(
+        [
+            sigmoid_focal_loss_grad(z, y, alpha=alpha, gamma=g, reduction="none")
+            for g in gammas
+        ]
+    )
     one_minus = special.expit(-z) if label == 1 else special.expit(z)
     modulating = np.stack([one_minus**g for g in gammas])
     return FocalCurves(
@@ -320,7 +344,9 @@ def focal_curves(p_t, gammas=DEFAULT_GAMMAS, *, alpha: float = 0.25, label: int 
     )
 
 
-def focal_point(p_t: float, *, alpha: float = 0.25, gamma: float = 2.0, label: int = 1) -> FocalPoint:
+def focal_point(
+    p_t: float, *, alpha: float = 0.25, gamma: float = 2.0, label: int = 1
+) -> FocalPoint:
     """Focal loss, cross-entropy and their logit gradients for one example.
 
     Parameters
@@ -362,7 +388,13 @@ def focal_point(p_t: float, *, alpha: float = 0.25, gamma: float = 2.0, label: i
 
 
 def loss_shares(
-    z, y, *, loss: str = "bce", alpha: float = 0.25, gamma: float = 2.0, threshold: float = EASY_THRESHOLD
+    z,
+    y,
+    *,
+    loss: str = "bce",
+    alpha: float = 0.25,
+    gamma: float = 2.0,
+    threshold: float = EASY_THRESHOLD,
 ) -> LossShares:
     """The share of a loss, and of its logit gradient, carried by the easy points (p_t > threshold).
 
@@ -393,10 +425,14 @@ def loss_shares(
     z = as_float_array(z, "z")
     y = as_float_array(y, "y")
     if z.ndim != 1 or y.shape != z.shape:
-        raise ValueError(f"z and y must be 1-d arrays of the same length; got shapes {z.shape} and {y.shape}")
+        raise ValueError(
+            f"z and y must be 1-d arrays of the same length; got shapes {z.shape} and {y.shape}"
+        )
     check_binary_targets(y, "y")
     if not np.all((y == 0) | (y == 1)):
-        raise ValueError("y must hold hard labels 0 or 1 (p_t needs a right class); got other values")
+        raise ValueError(
+            "y must hold hard labels 0 or 1 (p_t needs a right class); got other values"
+        )
     loss = _check_loss(loss)
     threshold = _check_threshold(threshold)
     values, grads = _values_and_grads(z, y, loss, alpha, gamma)
@@ -417,7 +453,9 @@ def loss_shares(
     )
 
 
-def replicated_share(easy_total: float, hard_total: float, factor) -> np.ndarray | float:
+def replicated_share(
+    easy_total: float, hard_total: float, factor
+) -> np.ndarray | float:
     """The easy points' share if every easy point appeared ``factor`` times (the others once).
 
     share(m) = m·E / (m·E + H). Dense detectors score ~10⁴–10⁵ candidate boxes per image, almost
@@ -498,11 +536,21 @@ def train_imbalanced(
     loss = _check_loss(loss)
     threshold = _check_threshold(threshold)
     data = make_dataset("imbalanced", n, seed=seed)
-    config = TrainConfig(model="logistic", head="sigmoid", loss=loss, alpha=alpha, gamma=gamma, lr=lr, epochs=epochs)
+    config = TrainConfig(
+        model="logistic",
+        head="sigmoid",
+        loss=loss,
+        alpha=alpha,
+        gamma=gamma,
+        lr=lr,
+        epochs=epochs,
+    )
     run = train(data.X, data.y, config, record_every=record_every, grid_size=grid_size)
     y = data.y.astype(np.float64)
     logits = np.asarray(run.logits)
-    values, grads = _values_and_grads(logits, np.broadcast_to(y, logits.shape), loss, config.alpha, config.gamma)
+    values, grads = _values_and_grads(
+        logits, np.broadcast_to(y, logits.shape), loss, config.alpha, config.gamma
+    )
     p_t = np.where(y == 1, special.expit(logits), special.expit(-logits))
     easy = p_t > threshold
     magnitudes = np.abs(grads)
@@ -510,7 +558,9 @@ def train_imbalanced(
         loss_share = (values * easy).sum(axis=1) / values.sum(axis=1)
         grad_share = (magnitudes * easy).sum(axis=1) / magnitudes.sum(axis=1)
     final = logits[-1]
-    scores = precision_recall_f1(data.y, special.expit(final), zero_division=float("nan"))
+    scores = precision_recall_f1(
+        data.y, special.expit(final), zero_division=float("nan")
+    )
     return ImbalancedRun(
         loss=loss,
         alpha=config.alpha,
@@ -528,7 +578,9 @@ def train_imbalanced(
         f1=scores.f1,
         grid_x=np.asarray(run.grid_x) if run.grid_x is not None else np.empty(0),
         grid_y=np.asarray(run.grid_y) if run.grid_y is not None else np.empty(0),
-        surface=np.asarray(run.surface[-1]) if run.surface is not None else np.empty((0, 0)),
+        surface=np.asarray(run.surface[-1])
+        if run.surface is not None
+        else np.empty((0, 0)),
     )
 
 
@@ -540,7 +592,9 @@ def train_imbalanced(
 def _values_and_grads(z, y, loss, alpha, gamma):
     """Per-example loss values and logit gradients (reduction "none") of "bce" or "focal"."""
     if loss == "bce":
-        return bce_with_logits(z, y, reduction="none"), bce_with_logits_grad(z, y, reduction="none")
+        return bce_with_logits(z, y, reduction="none"), bce_with_logits_grad(
+            z, y, reduction="none"
+        )
     options = {"alpha": alpha, "gamma": gamma, "reduction": "none"}
     return sigmoid_focal_loss(z, y, **options), sigmoid_focal_loss_grad(z, y, **options)
 
@@ -562,13 +616,22 @@ def _check_open_probabilities(p, name: str) -> np.ndarray:
 def _check_gammas(gammas) -> tuple:
     values = as_float_array(gammas, "gammas")
     if values.ndim != 1:
-        raise ValueError(f"gammas must be a 1-d sequence of numbers; got shape {values.shape}")
+        raise ValueError(
+            f"gammas must be a 1-d sequence of numbers; got shape {values.shape}"
+        )
     return tuple(check_nonnegative_scalar(float(g), "gamma") for g in values)
 
 
 def _check_alpha(alpha) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not np.isfinite(alpha) or alpha > 1:
-        raise ValueError(f"alpha must be in [0, 1], or negative to disable the weighting; got {alpha!r}")
+    if (
+        isinstance(alpha, bool)
+        or not isinstance(alpha, numbers.Real)
+        or not np.isfinite(alpha)
+        or alpha > 1
+    ):
+        raise ValueError(
+            f"alpha must be in [0, 1], or negative to disable the weighting; got {alpha!r}"
+        )
     return float(alpha)
 
 
@@ -587,5 +650,7 @@ def _check_loss(loss) -> str:
 def _check_threshold(threshold) -> float:
     threshold = check_in_range(threshold, "threshold", 0.0, 1.0)
     if threshold >= 1.0:
-        raise ValueError(f"threshold must be below 1 (no p_t exceeds 1); got {threshold:g}")
+        raise ValueError(
+            f"threshold must be below 1 (no p_t exceeds 1); got {threshold:g}"
+        )
     return threshold

@@ -26,7 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from lossviz._validation import as_float_array, as_index_array, check_in_range, check_nonnegative_scalar
+from lossviz._validation import (
+    as_float_array,
+    as_index_array,
+    check_in_range,
+    check_nonnegative_scalar,
+)
 from lossviz.activations import softmax
 from lossviz.data import make_segmentation, segmentation_logits
 from lossviz.losses import cross_entropy, cross_entropy_grad
@@ -34,9 +39,9 @@ from lossviz.metrics import PrecisionRecallF1, precision_recall_f1
 
 __all__ = [
     "BiasFit",
-    "RegionShare",
     "NaiveCheck",
     "PixelLosses",
+    "RegionShare",
     "SegmentationExample",
     "WeightSweep",
     "boundary_pixels",
@@ -48,9 +53,9 @@ __all__ = [
     "naive_softmax_check",
     "pixel_losses",
     "pixel_table",
-    "region_share",
     "rare_class_scores",
     "rare_weight_sweep",
+    "region_share",
     "with_rare_weight",
 ]
 
@@ -152,13 +157,21 @@ class PixelLosses:
     def class_loss_share(self) -> np.ndarray:
         """Each true class's share of the total loss (NaN when the total is 0)."""
         with np.errstate(invalid="ignore", divide="ignore"):
-            return self.class_loss / self.total if self.total > 0 else np.full(self.class_loss.shape, np.nan)
+            return (
+                self.class_loss / self.total
+                if self.total > 0
+                else np.full(self.class_loss.shape, np.nan)
+            )
 
     @property
     def class_pixel_share(self) -> np.ndarray:
         """Each class's share of the valid pixels (NaN when no pixel is valid)."""
         count = self.class_pixels.sum()
-        return self.class_pixels / count if count else np.full(self.class_pixels.shape, np.nan)
+        return (
+            self.class_pixels / count
+            if count
+            else np.full(self.class_pixels.shape, np.nan)
+        )
 
 
 @dataclass(frozen=True)
@@ -196,9 +209,9 @@ class WeightSweep:
         """(n_other·other_mean + w·n_rare·rare_mean) / (n_other + w·n_rare), exact when ls = 0."""
         w = np.asarray(w, dtype=np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return (self.n_other * self.other_mean + w * self.n_rare * self.rare_mean) / (
-                self.n_other + w * self.n_rare
-            )
+            return (
+                self.n_other * self.other_mean + w * self.n_rare * self.rare_mean
+            ) / (self.n_other + w * self.n_rare)
 
 
 @dataclass(frozen=True)
@@ -273,9 +286,15 @@ def make_example(
     ((32, 32), (1, 3, 32, 32), 2)
     """
     mask = make_segmentation(size, size, n_classes, seed=seed)
-    logits = segmentation_logits(mask, n_classes, confidence=confidence, noise=noise, blur=blur, seed=seed)
+    logits = segmentation_logits(
+        mask, n_classes, confidence=confidence, noise=noise, blur=blur, seed=seed
+    )
     return SegmentationExample(
-        mask=mask, logits=logits, n_classes=n_classes, rare_class=n_classes - 1, names=class_names(n_classes)
+        mask=mask,
+        logits=logits,
+        n_classes=n_classes,
+        rare_class=n_classes - 1,
+        names=class_names(n_classes),
     )
 
 
@@ -303,7 +322,9 @@ def ignore_border(mask, width: int, *, ignore_index: int = -100) -> np.ndarray:
     return out
 
 
-def inverse_frequency_weights(mask, n_classes: int, *, ignore_index: int = -100) -> np.ndarray:
+def inverse_frequency_weights(
+    mask, n_classes: int, *, ignore_index: int = -100
+) -> np.ndarray:
     """Class weights w_c = N / (K·n_c), scikit-learn's "balanced" class weights.
 
     n_c counts the pixels of class c (ignored pixels excluded), N = Σ_c n_c and K is the number of
@@ -333,7 +354,9 @@ def inverse_frequency_weights(mask, n_classes: int, *, ignore_index: int = -100)
     return weights
 
 
-def with_rare_weight(n_classes: int, rare_weight: float, *, rare_class: int | None = None) -> np.ndarray:
+def with_rare_weight(
+    n_classes: int, rare_weight: float, *, rare_class: int | None = None
+) -> np.ndarray:
     """Weights of 1 for every class but the rare one (default C − 1), which gets ``rare_weight``.
 
     Examples
@@ -342,9 +365,15 @@ def with_rare_weight(n_classes: int, rare_weight: float, *, rare_class: int | No
     [1.0, 1.0, 10.0]
     """
     n_classes = _check_int(n_classes, "n_classes", minimum=2)
-    rare_class = n_classes - 1 if rare_class is None else _check_int(rare_class, "rare_class", minimum=0)
+    rare_class = (
+        n_classes - 1
+        if rare_class is None
+        else _check_int(rare_class, "rare_class", minimum=0)
+    )
     if rare_class >= n_classes:
-        raise ValueError(f"rare_class must be in [0, {n_classes - 1}]; got {rare_class}")
+        raise ValueError(
+            f"rare_class must be in [0, {n_classes - 1}]; got {rare_class}"
+        )
     weights = np.ones(n_classes)
     weights[rare_class] = check_nonnegative_scalar(rare_weight, "rare_weight")
     return weights
@@ -356,7 +385,12 @@ def with_rare_weight(n_classes: int, rare_weight: float, *, rare_class: int | No
 
 
 def pixel_losses(
-    logits, target, *, weight=None, ignore_index: int = -100, label_smoothing: float = 0.0
+    logits,
+    target,
+    *,
+    weight=None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
 ) -> PixelLosses:
     """Per-pixel cross-entropy of one image and its reductions, all from ``lossviz.cross_entropy``.
 
@@ -386,8 +420,15 @@ def pixel_losses(
     z = _check_logits(logits)
     labels = _check_mask(target, "target")
     if labels.shape != z.shape[2:]:
-        raise ValueError(f"target must have shape {z.shape[2:]} (H, W) for logits {z.shape}; got {labels.shape}")
-    options = {"axis": 1, "weight": weight, "ignore_index": ignore_index, "label_smoothing": label_smoothing}
+        raise ValueError(
+            f"target must have shape {z.shape[2:]} (H, W) for logits {z.shape}; got {labels.shape}"
+        )
+    options = {
+        "axis": 1,
+        "weight": weight,
+        "ignore_index": ignore_index,
+        "label_smoothing": label_smoothing,
+    }
     loss_map = cross_entropy(z, labels[None], reduction="none", **options)[0]
     mean = cross_entropy(z, labels[None], reduction="mean", **options)
     n_classes = z.shape[1]
@@ -395,7 +436,9 @@ def pixel_losses(
     valid = labels != ignore_index
     safe = np.where(valid, labels, 0)
     probabilities = softmax(z, axis=1)[0]
-    p_true = np.where(valid, np.take_along_axis(probabilities, safe[None], axis=0)[0], np.nan)
+    p_true = np.where(
+        valid, np.take_along_axis(probabilities, safe[None], axis=0)[0], np.nan
+    )
     kept = labels[valid]
     return PixelLosses(
         target=labels,
@@ -409,7 +452,9 @@ def pixel_losses(
         p_true=p_true,
         predicted=probabilities.argmax(axis=0),
         class_pixels=np.bincount(kept, minlength=n_classes).astype(np.int64),
-        class_loss=np.bincount(kept, weights=loss_map[valid], minlength=n_classes).astype(np.float64),
+        class_loss=np.bincount(
+            kept, weights=loss_map[valid], minlength=n_classes
+        ).astype(np.float64),
     )
 
 
@@ -444,11 +489,17 @@ def region_share(result: PixelLosses, region) -> RegionShare:
     """
     inside = np.asarray(region, dtype=bool)
     if inside.shape != result.loss_map.shape:
-        raise ValueError(f"region must have the image's shape {result.loss_map.shape}; got {inside.shape}")
+        raise ValueError(
+            f"region must have the image's shape {result.loss_map.shape}; got {inside.shape}"
+        )
     counted = inside & result.valid
     n = int(counted.sum())
     pixel_share = n / result.n_valid if result.n_valid else float("nan")
-    loss_share = float(result.loss_map[counted].sum()) / result.total if result.total > 0 else float("nan")
+    loss_share = (
+        float(result.loss_map[counted].sum()) / result.total
+        if result.total > 0
+        else float("nan")
+    )
     return RegionShare(n_pixels=n, pixel_share=pixel_share, loss_share=loss_share)
 
 
@@ -465,7 +516,9 @@ def pixel_table(result: PixelLosses, names=None) -> dict:
     """
     rows, cols = np.indices(result.loss_map.shape)
     n_classes = result.probabilities.shape[0]
-    names = tuple(names) if names is not None else tuple(str(c) for c in range(n_classes))
+    names = (
+        tuple(names) if names is not None else tuple(str(c) for c in range(n_classes))
+    )
 
     def name(c):
         return names[c] if 0 <= c < n_classes else "ignored"
@@ -475,7 +528,9 @@ def pixel_table(result: PixelLosses, names=None) -> dict:
         "column": cols.ravel().tolist(),
         "true class": [name(int(c)) for c in result.target.ravel()],
         "predicted class": [name(int(c)) for c in result.predicted.ravel()],
-        "p(true class)": [None if np.isnan(v) else round(float(v), 6) for v in result.p_true.ravel()],
+        "p(true class)": [
+            None if np.isnan(v) else round(float(v), 6) for v in result.p_true.ravel()
+        ],
         "loss": [round(float(v), 6) for v in result.loss_map.ravel()],
         "ignored": (~result.valid).ravel().tolist(),
     }
@@ -516,22 +571,33 @@ def rare_weight_sweep(
     n_classes = z.shape[1]
     rare_class = _check_int(rare_class, "rare_class", minimum=0)
     if rare_class >= n_classes:
-        raise ValueError(f"rare_class must be in [0, {n_classes - 1}]; got {rare_class}")
+        raise ValueError(
+            f"rare_class must be in [0, {n_classes - 1}]; got {rare_class}"
+        )
     grid = as_float_array(weights, "weights")
     if grid.ndim != 1 or np.any(grid < 0):
-        raise ValueError("weights must be a 1-d array of non-negative rare-class weights")
-    base = pixel_losses(z, target, ignore_index=ignore_index, label_smoothing=label_smoothing)
+        raise ValueError(
+            "weights must be a 1-d array of non-negative rare-class weights"
+        )
+    base = pixel_losses(
+        z, target, ignore_index=ignore_index, label_smoothing=label_smoothing
+    )
+    labels = base.target[None]
+    is_rare = base.valid & (base.target == rare_class)
+    options = {
+        "axis": 1,
+        "ignore_index": ignore_index,
+        "label_smoothing": label_smoothing,
+    }
     means, shares = [], []
     for w in grid:
-        result = pixel_losses(
-            z,
-            target,
-            weight=with_rare_weight(n_classes, float(w), rare_class=rare_class),
-            ignore_index=ignore_index,
-            label_smoothing=label_smoothing,
-        )
-        means.append(result.mean)
-        shares.append(result.class_loss_share[rare_class])
+        weight = with_rare_weight(n_classes, float(w), rare_class=rare_class)
+        loss_map = cross_entropy(z, labels, weight=weight, reduction="none", **options)[
+            0
+        ]
+        means.append(cross_entropy(z, labels, weight=weight, **options))
+        total = float(loss_map.sum())
+        shares.append(float(loss_map[is_rare].sum()) / total if total > 0 else np.nan)
     n_rare = int(base.class_pixels[rare_class])
     n_other = int(base.class_pixels.sum()) - n_rare
     rare_sum = float(base.class_loss[rare_class])
@@ -550,7 +616,12 @@ def rare_weight_sweep(
 
 
 def fit_class_bias(
-    logits, target, *, weight=None, ignore_index: int = -100, label_smoothing: float = 0.0
+    logits,
+    target,
+    *,
+    weight=None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
 ) -> BiasFit:
     """Fit one bias per class, b, on top of fixed logits by minimising the weighted mean loss.
 
@@ -574,11 +645,16 @@ def fit_class_bias(
     Adding the same constant to every b changes nothing (softmax is shift invariant), and the
     gradient's components always sum to 0, so the fit starting from b = 0 keeps Σ_c b_c = 0.
     A class whose weight is 0 while the others are positive has no finite optimum (its bias
-    keeps falling); the optimiser stops after ``maxiter`` steps with a large negative b_c.
+    keeps falling); the optimiser stops after 20 iterations with a large negative b_c.
     """
     z = _check_logits(logits)
     labels = _check_mask(target, "target")
-    options = {"axis": 1, "weight": weight, "ignore_index": ignore_index, "label_smoothing": label_smoothing}
+    options = {
+        "axis": 1,
+        "weight": weight,
+        "ignore_index": ignore_index,
+        "label_smoothing": label_smoothing,
+    }
     n_classes = z.shape[1]
     start = cross_entropy(z, labels[None], **options)
     if not np.isfinite(start):
@@ -591,7 +667,11 @@ def fit_class_bias(
         return value, grad
 
     result = optimize.minimize(
-        objective, np.zeros(n_classes), jac=True, method="L-BFGS-B", options={"maxiter": 200, "gtol": 1e-9}
+        objective,
+        np.zeros(n_classes),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": 20, "gtol": 1e-6},
     )
     bias = result.x - result.x.mean()
     shifted = z + bias[None, :, None, None]
@@ -604,7 +684,9 @@ def fit_class_bias(
     )
 
 
-def rare_class_scores(target, predicted, rare_class: int, *, ignore_index: int = -100) -> PrecisionRecallF1:
+def rare_class_scores(
+    target, predicted, rare_class: int, *, ignore_index: int = -100
+) -> PrecisionRecallF1:
     """Precision, recall and F1 of the rare class over the valid pixels (NaN when undefined).
 
     precision = #(predicted rare and truly rare) / #(predicted rare), recall = … / #(truly rare),
@@ -618,7 +700,9 @@ def rare_class_scores(target, predicted, rare_class: int, *, ignore_index: int =
     labels = _check_mask(target, "target")
     pred = _check_mask(predicted, "predicted")
     if pred.shape != labels.shape:
-        raise ValueError(f"predicted must have the shape of target {labels.shape}; got {pred.shape}")
+        raise ValueError(
+            f"predicted must have the shape of target {labels.shape}; got {pred.shape}"
+        )
     rare_class = _check_int(rare_class, "rare_class", minimum=0)
     valid = labels != _check_ignore_index(ignore_index)
     if not valid.any():
@@ -629,7 +713,9 @@ def rare_class_scores(target, predicted, rare_class: int, *, ignore_index: int =
     return precision_recall_f1(truth, guess, zero_division=float("nan"))
 
 
-def naive_softmax_check(logits, target, *, scale: float = 1000.0, ignore_index: int = -100) -> NaiveCheck:
+def naive_softmax_check(
+    logits, target, *, scale: float = 1000.0, ignore_index: int = -100
+) -> NaiveCheck:
     """Softmax then log, the naive way, against ``cross_entropy`` (log-softmax) at logits × scale.
 
     The naive per-pixel loss is −log(exp(z_y) / Σ_c exp(z_c)), deliberately computed with
@@ -678,7 +764,9 @@ def naive_softmax_check(logits, target, *, scale: float = 1000.0, ignore_index: 
 def _check_logits(logits) -> np.ndarray:
     z = as_float_array(logits, "logits")
     if z.ndim != 4 or z.shape[0] != 1 or z.shape[1] < 2:
-        raise ValueError(f"logits must have shape (1, C, H, W) with C >= 2 (one image); got {z.shape}")
+        raise ValueError(
+            f"logits must have shape (1, C, H, W) with C >= 2 (one image); got {z.shape}"
+        )
     return z
 
 
@@ -696,6 +784,10 @@ def _check_ignore_index(value) -> int:
 
 
 def _check_int(value, name: str, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < minimum
+    ):
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
     return int(value)

@@ -7,17 +7,27 @@ what share of the loss and gradient the easy points carry, the rare class's prec
 recall, and the decision boundaries. Every number is computed by lossviz.focal.
 """
 
+import math
+
 import streamlit as st
 
 from lossviz import focal as fc
 from lossviz.figures import focal as figs
-from lossviz.ui import cached, chart, explain_errors, export_buttons, lesson_header, next_lesson_link
-from lossviz.ui import predict_then_reveal, widgets
+from lossviz.ui import (
+    cached,
+    chart,
+    explain_errors,
+    export_buttons,
+    lesson_header,
+    next_lesson_link,
+    predict_then_reveal,
+    widgets,
+)
 
 SLUG = "focal-loss"
 LABELS = {"positive, y = 1": 1, "negative, y = 0": 0}
 REPEATS = ["1", "10", "100", "1000", "10000", "100000"]
-REPEAT_GRID = tuple(10.0 ** (k / 4) for k in range(0, 21))
+REPEAT_GRID = tuple(10.0 ** (k / 4) for k in range(21))
 
 curves_for = cached(fc.focal_curves)
 point_for = cached(fc.focal_point)
@@ -27,11 +37,11 @@ GRID = fc.p_t_grid()
 
 def pct(x: float) -> str:
     """A share as a percentage with 3 significant digits ("undefined" for NaN)."""
-    return "undefined" if x != x else f"{100 * x:.3g} %"
+    return "undefined" if math.isnan(x) else f"{100 * x:.3g} %"
 
 
 def num(x: float) -> str:
-    return "undefined" if x != x else f"{x:.2f}"
+    return "undefined" if math.isnan(x) else f"{x:.2f}"
 
 
 lesson_header(
@@ -41,8 +51,9 @@ lesson_header(
 )
 
 st.latex(r"\mathrm{FL}(p_t) = -\,\alpha_t\,(1-p_t)^{\gamma}\,\log p_t")
-st.latex(
-    r"p_t = \begin{cases} \sigma(z) & y = 1\\ 1-\sigma(z) & y = 0\end{cases}\qquad "
+case_p, case_alpha = st.columns(2)
+case_p.latex(r"p_t = \begin{cases} \sigma(z) & y = 1\\ 1-\sigma(z) & y = 0\end{cases}")
+case_alpha.latex(
     r"\alpha_t = \begin{cases} \alpha & y = 1\\ 1-\alpha & y = 0\end{cases}"
 )
 st.markdown(
@@ -69,8 +80,12 @@ predict_then_reveal(
 st.header("1. What (1 − p_t)^γ does to the loss and the gradient")
 c1, c2 = st.columns(2)
 with c1:
-    gamma = widgets.slider("Focusing parameter γ", 0.0, 5.0, 2.0, step=0.1, key="focal_gamma")
-    use_alpha = widgets.toggle("Use the α weight (off = torchvision's α < 0)", value=True, key="focal_alpha_on")
+    gamma = widgets.slider(
+        "Focusing parameter γ", 0.0, 5.0, 2.0, step=0.1, key="focal_gamma"
+    )
+    use_alpha = widgets.toggle(
+        "Use the α weight (off = torchvision's α < 0)", value=True, key="focal_alpha_on"
+    )
     alpha_value = widgets.slider(
         "α (the weight of positives; negatives get 1 − α)",
         0.0,
@@ -81,11 +96,22 @@ with c1:
         disabled=not use_alpha,
     )
 with c2:
-    label_name = widgets.radio("Your example is a", list(LABELS), key="focal_label", horizontal=True)
-    p_t = widgets.slider("Its p_t, the probability of its right class", 0.01, 0.99, 0.6, step=0.01, key="focal_pt")
+    label_name = widgets.radio(
+        "Your example is a", list(LABELS), key="focal_label", horizontal=True
+    )
+    p_t = widgets.slider(
+        "Its p_t, the probability of its right class",
+        0.01,
+        0.99,
+        0.6,
+        step=0.01,
+        key="focal_pt",
+    )
 alpha = alpha_value if use_alpha else -1.0
 label = LABELS.get(label_name, 1)
-gammas = fc.DEFAULT_GAMMAS if gamma in fc.DEFAULT_GAMMAS else (*fc.DEFAULT_GAMMAS, gamma)
+gammas = (
+    fc.DEFAULT_GAMMAS if gamma in fc.DEFAULT_GAMMAS else (*fc.DEFAULT_GAMMAS, gamma)
+)
 
 point = curves = None
 with explain_errors("These settings"):
@@ -104,14 +130,20 @@ if point is not None and curves is not None:
         if alpha < 0
         else f"α_t = {point.alpha_t:g} ({'α' if label == 1 else '1 − α'} for a {'positive' if label == 1 else 'negative'})"
     )
-    grad_compare = "less than" if point.grad_ratio < 1 else "more than" if point.grad_ratio > 1 else "exactly"
+    grad_note = (
+        f", more than the loss ratio ({pct(point.loss_ratio)}): the derivative of the modulating factor adds a "
+        "term γ·p_t·(−log p_t)·(1 − p_t)^(γ−1) to the push, which the loss ratio does not show."
+        if point.grad_ratio > point.loss_ratio
+        else ", the same ratio as the loss: with γ = 0 there is no modulating factor to differentiate."
+        if gamma == 0
+        else ": α_t = 0 removes the gradient as well as the loss."
+    )
     st.markdown(
         f"At p_t = {p_t:.2f} (logit z = {point.z:+.3g}) with γ = {gamma:g} and {alpha_text}: the focal loss is "
         f"α_t·(1 − p_t)^γ = {point.alpha_t:g} × {point.modulating:.4g} = **{pct(point.loss_ratio)} of the "
         f"cross-entropy** ({point.focal:.4g} instead of {point.ce:.4g}). The push on the logit, "
         f"|∂FL/∂z| = {abs(point.focal_grad):.4g}, is {point.grad_ratio:.3g}× cross-entropy's "
-        f"|∂CE/∂z| = 1 − p_t = {abs(point.ce_grad):.4g}, {grad_compare} its share of the loss: the derivative "
-        "of the modulating factor adds a term γ·p_t·(−log p_t)·(1 − p_t)^(γ−1) that the loss ratio does not show."
+        f"|∂CE/∂z| = 1 − p_t = {abs(point.ce_grad):.4g}" + grad_note
     )
     if point.grad_ratio > 1:
         st.info(
@@ -136,13 +168,20 @@ if point is not None and curves is not None:
     chart(fig_loss, key="focal_fig_loss")
     export_buttons(fig_loss, name="focal-loss-curves", key="focal_exp_loss")
 
-    fig_mod = figs.modulating_figure(curves, gamma=gamma, point=point, title="Modulating factor (1 − p_t)^γ")
+    fig_mod = figs.modulating_figure(
+        curves, gamma=gamma, point=point, title="Modulating factor (1 − p_t)^γ"
+    )
     chart(fig_mod, key="focal_fig_mod")
     export_buttons(fig_mod, name="focal-modulating-factor", key="focal_exp_mod")
-    fig_grad = figs.focal_gradient_figure(curves, gamma=gamma, point=point, title="Push on the logit |∂loss/∂z|")
+    fig_grad = figs.focal_gradient_figure(
+        curves, gamma=gamma, point=point, title="Push on the logit |∂loss/∂z|"
+    )
     chart(fig_grad, key="focal_fig_grad")
     export_buttons(fig_grad, name="focal-gradient", key="focal_exp_grad")
-    easy, hard = point_for(0.9, alpha=-1.0, gamma=gamma, label=1), point_for(0.1, alpha=-1.0, gamma=gamma, label=1)
+    easy, hard = (
+        point_for(0.9, alpha=-1.0, gamma=gamma, label=1),
+        point_for(0.1, alpha=-1.0, gamma=gamma, label=1),
+    )
     st.markdown(
         f"With γ = {gamma:g}, an easy example (p_t = 0.9) keeps {pct(easy.loss_ratio)} of its cross-entropy and a "
         f"hard one (p_t = 0.1) keeps {pct(hard.loss_ratio)}, before α. Cross-entropy already gives the easy one "
@@ -163,7 +202,9 @@ st.markdown(
     "what α does on a toy set."
 )
 if alpha >= 0:
-    st.caption(f"Your α = {alpha_value:g}: positives × {fc.alpha_t(alpha, 1):g}, negatives × {fc.alpha_t(alpha, 0):g}.")
+    st.caption(
+        f"Your α = {alpha_value:g}: positives × {fc.alpha_t(alpha, 1):g}, negatives × {fc.alpha_t(alpha, 0):g}."
+    )
 else:
     st.caption("Your α weighting is off: positives and negatives both × 1.")
 
@@ -179,7 +220,10 @@ with s1:
     seed = widgets.slider("Data set seed", 0, 9, 0, key="focal_seed")
 with s2:
     repeat_label = widgets.select_slider(
-        "Multiply the easy points by m (a dense detector's background)", REPEATS, value="1000", key="focal_repeat"
+        "Multiply the easy points by m (a dense detector's background)",
+        REPEATS,
+        value="1000",
+        key="focal_repeat",
     )
 repeat = float(repeat_label)
 
@@ -191,7 +235,9 @@ with explain_errors("This training run"):
         plain_run = run_for("focal", alpha=-1.0, gamma=gamma, seed=seed)
 
 if ce_run is not None and focal_run is not None:
-    focal_label = f"focal, γ = {gamma:g}, " + ("no α" if alpha < 0 else f"α = {alpha_value:g}")
+    focal_label = f"focal, γ = {gamma:g}, " + (
+        "no α" if alpha < 0 else f"α = {alpha_value:g}"
+    )
     runs = [("cross-entropy", ce_run), (focal_label, focal_run)]
     if plain_run is not None:
         runs.append((f"focal, γ = {gamma:g}, no α", plain_run))
@@ -199,7 +245,9 @@ if ce_run is not None and focal_run is not None:
     n = ce_run.y.size
 
     same_ce = fc.loss_shares(ce_run.final_logits, ce_run.y, loss="bce")
-    same_fl = fc.loss_shares(ce_run.final_logits, ce_run.y, loss="focal", alpha=alpha, gamma=gamma)
+    same_fl = fc.loss_shares(
+        ce_run.final_logits, ce_run.y, loss="focal", alpha=alpha, gamma=gamma
+    )
     fig_share = figs.easy_share_figure(runs[:2], title="Easy points' share, per epoch")
     chart(fig_share, key="focal_fig_share")
     export_buttons(fig_share, name="focal-easy-share", key="focal_exp_share")
@@ -233,7 +281,9 @@ if ce_run is not None and focal_run is not None:
         f"focal loss**: that is the regime focal loss was designed for (Lin et al., 2017, RetinaNet)."
     )
 
-    fig_metrics = figs.minority_metrics_figure(runs, title="The rare class after training")
+    fig_metrics = figs.minority_metrics_figure(
+        runs, title="The rare class after training"
+    )
     chart(fig_metrics, key="focal_fig_metrics")
     export_buttons(fig_metrics, name="focal-minority-metrics", key="focal_exp_metrics")
 
@@ -289,7 +339,9 @@ if ce_run is not None and focal_run is not None:
             "carries no loss). The numbers above are those after 300 epochs."
         )
 
-    fig_bound = figs.boundaries_figure(runs, title="Decision boundaries, P(y = 1) = 0.5")
+    fig_bound = figs.boundaries_figure(
+        runs, title="Decision boundaries, P(y = 1) = 0.5"
+    )
     chart(fig_bound, key="focal_fig_bounds")
     export_buttons(fig_bound, name="focal-decision-boundaries", key="focal_exp_bounds")
     st.caption(

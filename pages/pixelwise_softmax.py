@@ -7,18 +7,28 @@ mean, then class weights, an ignored border (ignore_index) and label smoothing, 
 weights change once something is trained (per-class biases refitted under the weighted loss).
 """
 
+import math
+
 import streamlit as st
 
 from lossviz import segmentation as sg
 from lossviz.figures import segmentation as figs
-from lossviz.ui import cached, chart, explain_errors, export_buttons, lesson_header, next_lesson_link
-from lossviz.ui import predict_then_reveal, widgets
+from lossviz.ui import (
+    cached,
+    chart,
+    explain_errors,
+    export_buttons,
+    lesson_header,
+    next_lesson_link,
+    predict_then_reveal,
+    widgets,
+)
 
 SLUG = "pixelwise-softmax"
 IGNORE_VALUES = {"-100 (PyTorch's default)": -100, "255 (PASCAL VOC's convention)": 255}
 WEIGHT_MODES = ("rare class × w, others 1", "inverse frequency (balanced)")
 RARE_WEIGHTS = ["0", "0.1", "0.5", "1", "2", "5", "10", "20", "50", "100"]
-SWEEP = tuple(10.0 ** (k / 6) for k in range(-6, 13))
+SWEEP = tuple(10.0 ** (k / 4) for k in range(-4, 9))
 PREDICT_WEIGHT = 10.0
 SIZE = 32
 RATIO_TEX = r"$\sum_i \ell_i \,/\, \sum_i w_{y_i}$"
@@ -37,11 +47,11 @@ naive_for = cached(sg.naive_softmax_check)
 
 
 def fmt(x: float, digits: int = 4) -> str:
-    return "NaN" if x != x else f"{x:.{digits}g}"
+    return "NaN" if math.isnan(x) else f"{x:.{digits}g}"
 
 
 def pct(x: float) -> str:
-    return "undefined" if x != x else f"{100 * x:.3g} %"
+    return "undefined" if math.isnan(x) else f"{100 * x:.3g} %"
 
 
 def weights_text(w) -> str:
@@ -53,11 +63,15 @@ lesson_header(
     "What is the pixel-wise softmax loss of a segmentation network? Is it just cross-entropy, what is the "
     "formula, and what is it in PyTorch? (And what do class weights and ignored pixels do to it?)",
 )
-st.latex(r"\ell_i = -\log \frac{e^{z_{y_i,i}}}{\sum_{c=1}^{C} e^{z_{c,i}}} = \log\sum_{c} e^{z_{c,i}} - z_{y_i,i}")
-st.latex(r"L = \frac{\sum_{i\ \text{not ignored}} w_{y_i}\,\ell_i}{\sum_{i\ \text{not ignored}} w_{y_i}}")
+st.latex(
+    r"\ell_i = -\log \frac{e^{z_{y_i,i}}}{\sum_{c=1}^{C} e^{z_{c,i}}} = \log\sum_{c} e^{z_{c,i}} - z_{y_i,i}"
+)
+st.latex(
+    r"L = \frac{\sum_{i\ \text{not ignored}} w_{y_i}\,\ell_i}{\sum_{i\ \text{not ignored}} w_{y_i}}"
+)
 st.markdown(
-    "Pixel i has a vector of C logits z_{·,i} (the class axis, axis 1 of an (N, C, H, W) tensor) and one true "
-    "class y_i. Each pixel is an ordinary C-class softmax cross-entropy; the image's loss averages them. With no "
+    "Pixel $i$ has a vector of $C$ logits $z_{\\cdot,i}$ (the class axis, axis 1 of an (N, C, H, W) tensor) and "
+    "one true class $y_i$. Each pixel is an ordinary C-class softmax cross-entropy; the image's loss averages them. With no "
     "class weights (all w = 1) and no ignored pixels, L is the plain mean of the per-pixel losses."
 )
 
@@ -65,39 +79,65 @@ st.markdown(
 st.subheader("The image, the model and the loss options")
 a1, a2, a3, a4 = st.columns(4)
 with a1:
-    n_classes = widgets.select_slider("Classes C", [3, 4, 5], value=4, key="pix_classes")
+    n_classes = widgets.select_slider(
+        "Classes C", [3, 4, 5], value=4, key="pix_classes"
+    )
 with a2:
     seed = widgets.slider("Image seed", 0, 9, 0, key="pix_seed")
 with a3:
-    confidence = widgets.slider("Model confidence", 0.0, 10.0, 3.0, step=0.5, key="pix_conf")
+    confidence = widgets.slider(
+        "Model confidence", 0.0, 10.0, 3.0, step=0.5, key="pix_conf"
+    )
 with a4:
     noise = widgets.slider("Logit noise", 0.0, 3.0, 1.0, step=0.1, key="pix_noise")
 b1, b2, b3 = st.columns([2, 2, 1.4])
 with b1:
     weight_mode = widgets.radio("Class weights", list(WEIGHT_MODES), key="pix_weights")
     rare_label = widgets.select_slider(
-        "w of the rare class", RARE_WEIGHTS, value="1", key="pix_rare_w", disabled=weight_mode != WEIGHT_MODES[0]
+        "w of the rare class",
+        RARE_WEIGHTS,
+        value="1",
+        key="pix_rare_w",
+        disabled=weight_mode != WEIGHT_MODES[0],
     )
 with b2:
     border = widgets.slider(
-        f"Ignored border width k (pixels; {SIZE // 2} ignores all)", 0, SIZE // 2, 0, key="pix_border"
+        f"Ignored border width k (pixels; {SIZE // 2} ignores all)",
+        0,
+        SIZE // 2,
+        0,
+        key="pix_border",
     )
-    smoothing = widgets.slider("Label smoothing", 0.0, 1.0, 0.0, step=0.05, key="pix_smooth")
+    smoothing = widgets.slider(
+        "Label smoothing", 0.0, 1.0, 0.0, step=0.05, key="pix_smooth"
+    )
 with b3:
-    ignore_label = widgets.selectbox("ignore_index value", list(IGNORE_VALUES), key="pix_ignore")
+    ignore_label = widgets.selectbox(
+        "ignore_index value", list(IGNORE_VALUES), key="pix_ignore"
+    )
 ignore_index = IGNORE_VALUES.get(ignore_label, -100)
 rare_weight = float(rare_label)
 
 example = target = weight = result = plain = None
 with explain_errors("These settings"):
-    example = example_for(n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE)
+    example = example_for(
+        n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE
+    )
     target = border_for(example.mask, border, ignore_index=ignore_index)
     if weight_mode == WEIGHT_MODES[1]:
         weight = balanced_for(example.mask, n_classes)
     else:
         weight = rare_for(n_classes, rare_weight)
-    result = losses_for(example.logits, target, weight=weight, ignore_index=ignore_index, label_smoothing=smoothing)
-    plain = losses_for(example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing)
+    result = losses_for(
+        example.logits,
+        target,
+        weight=weight,
+        ignore_index=ignore_index,
+        label_smoothing=smoothing,
+    )
+    plain = losses_for(
+        example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
+    )
 
 if example is not None and result is not None and plain is not None:
     names = example.names
@@ -116,17 +156,28 @@ if example is not None and result is not None and plain is not None:
     )
     chart(fig_masks, key="pix_fig_masks")
     export_buttons(
-        fig_masks, name="segmentation-masks", key="pix_exp_masks", table=lambda: sg.pixel_table(result, names)
+        fig_masks,
+        name="segmentation-masks",
+        key="pix_exp_masks",
+        table=lambda: sg.pixel_table(result, names),
     )
-    fig_map = figs.loss_map_figure(result, names, title='Per-pixel loss (reduction="none")')
+    fig_map = figs.loss_map_figure(
+        result, names, title='Per-pixel loss (reduction="none")'
+    )
     chart(fig_map, key="pix_fig_map")
     export_buttons(
-        fig_map, name="segmentation-loss-map", key="pix_exp_map", table=lambda: sg.pixel_table(result, names)
+        fig_map,
+        name="segmentation-loss-map",
+        key="pix_exp_map",
+        table=lambda: sg.pixel_table(result, names),
     )
 
     m1, m2, m3, m4 = st.columns(4)
     m1.metric('mean loss (reduction="mean")', fmt(result.mean))
-    m2.metric(RATIO_LABEL, fmt(result.total / result.denominator) if result.denominator > 0 else "0 / 0")
+    m2.metric(
+        RATIO_LABEL,
+        fmt(result.total / result.denominator) if result.denominator > 0 else "0 / 0",
+    )
     m3.metric("pixels in the loss", f"{result.n_valid} of {result.n_pixels}")
     m4.metric("pixel accuracy (argmax)", pct(result.pixel_accuracy))
 
@@ -214,20 +265,36 @@ if example is not None and result is not None and plain is not None:
         ignore_index=ignore_index,
         label_smoothing=smoothing,
     )
-    at_one, at_ten = float(sweep.mean[SWEEP.index(1.0)]), float(sweep.mean[SWEEP.index(PREDICT_WEIGHT)])
-    if defined and at_ten == at_ten and at_one == at_one:
-        direction = "up" if at_ten > at_one else "down" if at_ten < at_one else "nowhere"
+    at_one, at_ten = (
+        float(sweep.mean[SWEEP.index(1.0)]),
+        float(sweep.mean[SWEEP.index(PREDICT_WEIGHT)]),
+    )
+    if defined and sweep.n_rare and not math.isnan(at_ten) and not math.isnan(at_one):
+        direction = (
+            "up" if at_ten > at_one else "down" if at_ten < at_one else "nowhere"
+        )
         explanation = (
-            f"The weighted mean divides by the sum of the pixels' weights, so it is a weighted average of per-pixel losses; a larger w only "
-            f"moves it toward the rare pixels' own mean loss. Here, with your other settings, it goes {direction}: "
-            f"{at_one:.4f} at w = 1, {at_ten:.4f} at w = 10, because the {sweep.n_rare} rare pixels average "
-            f"{fmt(sweep.rare_mean)} against {fmt(sweep.other_mean)} for the other {sweep.n_other}. It cannot pass "
-            "the rare pixels' mean however large w gets. A sum-reduced loss would grow by 9× the rare pixels' loss."
+            "The weighted mean divides by the sum of the pixels' weights, so it is a weighted average of per-pixel "
+            f"losses; a larger w moves it toward the rare pixels' own mean loss. Here, with your other settings, it "
+            f"goes {direction}: {at_one:.4f} at w = 1, {at_ten:.4f} at w = 10, because the {sweep.n_rare} rare pixels "
+            f"average {fmt(sweep.rare_mean)} against {fmt(sweep.other_mean)} for the other {sweep.n_other}."
         )
         if sweep.label_smoothing:
             explanation += (
-                " (With label smoothing, w also enters every pixel's smoothing term, so this is approximate.)"
+                " With label smoothing on, PyTorch also weights every pixel's smoothing term by the class weights, "
+                "so w changes the other pixels' losses too and the mean can even pass the rare pixels' mean."
             )
+        else:
+            explanation += (
+                " It can approach, never pass, the rare pixels' mean however large w gets. A sum-reduced loss would "
+                "simply grow, by 9× the rare pixels' summed loss."
+            )
+    elif defined:
+        explanation = (
+            "Here the rare class has no pixel in the loss (the ignored border covers it), so its weight changes "
+            "nothing. With rare pixels in the loss, the weighted mean moves toward their own mean loss as w grows: "
+            "up if they are harder than the rest, down if easier."
+        )
     else:
         explanation = (
             "With these settings the mean is undefined (no pixel counts), at any weight. With pixels in the loss the "
@@ -237,7 +304,12 @@ if example is not None and result is not None and plain is not None:
     predict_then_reveal(
         f"You set the weight of the rare class to {PREDICT_WEIGHT:g} (others 1). Does the mean loss go up, down, or "
         "can't you tell without the numbers?",
-        ["Up, about 10×", "Up, but much less than 10×", "Down", "Can't tell: it depends on the pixels"],
+        [
+            "Up, about 10×",
+            "Up, but much less than 10×",
+            "Down",
+            "Can't tell: it depends on the pixels",
+        ],
         key="pix_predict",
         answer="Can't tell: it depends on the pixels",
         explanation=explanation,
@@ -252,7 +324,9 @@ if example is not None and result is not None and plain is not None:
             title="Shares of pixels and of the loss",
         )
         chart(fig_shares, key="pix_fig_shares")
-        export_buttons(fig_shares, name="segmentation-class-shares", key="pix_exp_shares")
+        export_buttons(
+            fig_shares, name="segmentation-class-shares", key="pix_exp_shares"
+        )
         st.markdown(
             f"The {rare_name} is {pct(result.class_pixel_share[rare])} of the pixels and carries "
             f"{pct(plain.class_loss_share[rare])} of the unweighted loss"
@@ -272,13 +346,19 @@ if example is not None and result is not None and plain is not None:
 
         fig_sweep = figs.weight_sweep_figure(
             sweep,
-            current=(float(weight[rare]), result.mean, float(result.class_loss_share[rare]))
+            current=(
+                float(weight[rare]),
+                result.mean,
+                float(result.class_loss_share[rare]),
+            )
             if weight_mode == WEIGHT_MODES[0]
             else None,
             title="Rare-class weight: mean and share",
         )
         chart(fig_sweep, key="pix_fig_sweep")
-        export_buttons(fig_sweep, name="segmentation-rare-weight-sweep", key="pix_exp_sweep")
+        export_buttons(
+            fig_sweep, name="segmentation-rare-weight-sweep", key="pix_exp_sweep"
+        )
 
     notes = []
     if border:
@@ -305,8 +385,16 @@ if example is not None and result is not None and plain is not None:
         "minimising the mean loss (a convex problem in C numbers), once with all weights 1 and once with your "
         "weights."
     )
-    fit_plain = fit_for(example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing)
-    fit_weighted = fit_for(example.logits, target, weight=weight, ignore_index=ignore_index, label_smoothing=smoothing)
+    fit_plain = fit_for(
+        example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
+    )
+    fit_weighted = fit_for(
+        example.logits,
+        target,
+        weight=weight,
+        ignore_index=ignore_index,
+        label_smoothing=smoothing,
+    )
     if fit_plain.success or fit_weighted.success:
         fig_fit = figs.masks_figure(
             [
@@ -320,14 +408,20 @@ if example is not None and result is not None and plain is not None:
         chart(fig_fit, key="pix_fig_fit")
         export_buttons(fig_fit, name="segmentation-bias-refit", key="pix_exp_fit")
         s_raw = scores_for(target, result.predicted, rare, ignore_index=ignore_index)
-        s_plain = scores_for(target, fit_plain.predicted, rare, ignore_index=ignore_index)
-        s_weighted = scores_for(target, fit_weighted.predicted, rare, ignore_index=ignore_index)
+        s_plain = scores_for(
+            target, fit_plain.predicted, rare, ignore_index=ignore_index
+        )
+        s_weighted = scores_for(
+            target, fit_weighted.predicted, rare, ignore_index=ignore_index
+        )
         lines = [
-            f"For the {rare_name}: the model as given finds it with recall {fmt(s_raw.recall, 3)} and precision "
-            f"{fmt(s_raw.precision, 3)}. Fitting the biases with all weights 1 gives recall {fmt(s_plain.recall, 3)} "
-            f"and precision {fmt(s_plain.precision, 3)}: the unweighted mean is dominated by the "
-            f"{pct(1 - result.class_pixel_share[rare])} of pixels that are not rare, so the fit lowers the rare "
-            f"class's bias to {fit_plain.bias[rare]:+.3g} and gives up on most rare pixels."
+            (
+                f"For the {rare_name}: the model as given finds it with recall {fmt(s_raw.recall, 3)} and precision "
+                f"{fmt(s_raw.precision, 3)}. Fitting the biases with all weights 1 gives recall {fmt(s_plain.recall, 3)} "
+                f"and precision {fmt(s_plain.precision, 3)}: the unweighted mean is dominated by the "
+                f"{pct(1 - result.class_pixel_share[rare])} of pixels that are not rare, so the fit lowers the rare "
+                f"class's bias to {fit_plain.bias[rare]:+.3g} and gives up on most rare pixels."
+            )
         ]
         if weighted:
             lines.append(
@@ -358,6 +452,9 @@ if example is not None and result is not None and plain is not None:
                 "falling), so the optimiser stopped after its step limit."
             )
     else:
-        st.info("No pixel counts in the loss, so there is nothing to fit.", icon=":material/info:")
+        st.info(
+            "No pixel counts in the loss, so there is nothing to fit.",
+            icon=":material/info:",
+        )
 
 next_lesson_link(SLUG)

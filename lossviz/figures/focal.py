@@ -18,7 +18,13 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, SEQUENCE, style_figure
+from lossviz.figures._style import (
+    COLORS,
+    DASHES,
+    LINE_WIDTH,
+    SEQUENCE,
+    style_figure,
+)
 
 __all__ = [
     "boundaries_figure",
@@ -30,9 +36,20 @@ __all__ = [
     "replication_figure",
 ]
 
-_RUN_STYLES = ((COLORS["ce"], "solid"), (COLORS["focal"], "dash"), (COLORS["softmax"], "dot"))
+_RUN_STYLES = (
+    (COLORS["ce"], "solid"),
+    (COLORS["focal"], "dash"),
+    (COLORS["softmax"], "dot"),
+)
 _PATTERNS = ("", "/", ".")
-_GAMMA_COLORS = (COLORS["ce"], SEQUENCE[5], COLORS["softmax"], COLORS["focal"], COLORS["mse"], SEQUENCE[7])
+_GAMMA_COLORS = (
+    COLORS["ce"],
+    SEQUENCE[5],
+    COLORS["softmax"],
+    COLORS["focal"],
+    COLORS["mse"],
+    SEQUENCE[7],
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -40,7 +57,9 @@ _GAMMA_COLORS = (COLORS["ce"], SEQUENCE[5], COLORS["softmax"], COLORS["focal"], 
 # --------------------------------------------------------------------------------------------
 
 
-def focal_loss_figure(curves, *, gamma: float, point=None, title: str | None = None) -> go.Figure:
+def focal_loss_figure(
+    curves, *, gamma: float, point=None, title: str | None = None
+) -> go.Figure:
     """FL = −α_t·(1 − p_t)^γ·log p_t against p_t, one line per γ, plus plain cross-entropy.
 
     ``curves`` is a ``lossviz.focal.FocalCurves`` whose gammas include ``gamma`` (the learner's,
@@ -64,7 +83,9 @@ def focal_loss_figure(curves, *, gamma: float, point=None, title: str | None = N
     )
 
 
-def modulating_figure(curves, *, gamma: float, point=None, title: str | None = None) -> go.Figure:
+def modulating_figure(
+    curves, *, gamma: float, point=None, title: str | None = None
+) -> go.Figure:
     """The modulating factor (1 − p_t)^γ against p_t, one line per γ (γ = 0 is the constant 1)."""
     return _family_figure(
         curves,
@@ -80,7 +101,9 @@ def modulating_figure(curves, *, gamma: float, point=None, title: str | None = N
     )
 
 
-def focal_gradient_figure(curves, *, gamma: float, point=None, title: str | None = None) -> go.Figure:
+def focal_gradient_figure(
+    curves, *, gamma: float, point=None, title: str | None = None
+) -> go.Figure:
     """|∂FL/∂z| against p_t, one line per γ, plus cross-entropy's |∂CE/∂z| = 1 − p_t."""
     reference = {"name": "cross-entropy: 1 − p_t", "y": curves.ce_grad_magnitude}
     return _family_figure(
@@ -111,8 +134,20 @@ def boundaries_figure(runs, *, title: str | None = None) -> go.Figure:
     X, y = runs[0][1].X, runs[0][1].y
     data = []
     for cls, name, color, size, symbol in (
-        (0, f"negatives, y = 0 ({int((y == 0).sum())})", COLORS["neutral"], 7, "circle"),
-        (1, f"positives, y = 1 ({int((y == 1).sum())}, the rare class)", COLORS["accent"], 13, "diamond"),
+        (
+            0,
+            f"negatives, y = 0 ({int((y == 0).sum())})",
+            COLORS["neutral"],
+            7,
+            "circle",
+        ),
+        (
+            1,
+            f"positives, y = 1 ({int((y == 1).sum())}, the rare class)",
+            COLORS["accent"],
+            13,
+            "diamond",
+        ),
     ):
         pts = X[y == cls]
         data.append(
@@ -122,7 +157,12 @@ def boundaries_figure(runs, *, title: str | None = None) -> go.Figure:
                 "x": _sig(pts[:, 0]),
                 "y": _sig(pts[:, 1]),
                 "name": name,
-                "marker": {"color": color, "size": size, "symbol": symbol, "line": {"width": 1, "color": "#333"}},
+                "marker": {
+                    "color": color,
+                    "size": size,
+                    "symbol": symbol,
+                    "line": {"width": 1, "color": "#333"},
+                },
                 "hovertemplate": f"y = {cls}<br>x₁ = %{{x:.3g}}, x₂ = %{{y:.3g}}<extra></extra>",
             }
         )
@@ -165,7 +205,14 @@ def boundaries_figure(runs, *, title: str | None = None) -> go.Figure:
             "xaxis": {"range": [float(first.grid_x[0]), float(first.grid_x[-1])]},
             "yaxis": {"range": [float(first.grid_y[0]), float(first.grid_y[-1])]},
         }
-    layout = _layout(title=title, x_title="feature x₁", y_title="feature x₂", height=640, legend_rows=3, **bounds)
+    layout = _layout(
+        title=title,
+        x_title="feature x₁",
+        y_title="feature x₂",
+        height=640,
+        legend_rows=3,
+        **bounds,
+    )
     layout["xaxis"]["constrain"] = "domain"
     layout["yaxis"].update({"scaleanchor": "x", "constrain": "domain"})
     return _figure(data, layout)
@@ -178,7 +225,10 @@ def easy_share_figure(runs, *, title: str | None = None) -> go.Figure:
     for k, (label, run) in enumerate(runs):
         color, _ = _RUN_STYLES[k % len(_RUN_STYLES)]
         x = run.epochs.tolist()
-        for values, what, dash in ((run.loss_share, "loss", "solid"), (run.grad_share, "|∂ℓ/∂z|", "dot")):
+        for values, what, dash in (
+            (run.loss_share, "loss", "solid"),
+            (run.grad_share, "|∂ℓ/∂z|", "dot"),
+        ):
             data.append(
                 {
                     "type": "scatter",
@@ -221,7 +271,10 @@ def minority_metrics_figure(runs, *, title: str | None = None) -> go.Figure:
                 "x": list(metrics),
                 "y": [None if np.isnan(v) else float(v) for v in values],
                 "name": label,
-                "marker": {"color": color, "pattern": {"shape": _PATTERNS[k % len(_PATTERNS)]}},
+                "marker": {
+                    "color": color,
+                    "pattern": {"shape": _PATTERNS[k % len(_PATTERNS)]},
+                },
                 "text": ["undefined" if np.isnan(v) else f"{v:.2f}" for v in values],
                 "textposition": "outside",
                 "cliponaxis": False,
@@ -240,7 +293,9 @@ def minority_metrics_figure(runs, *, title: str | None = None) -> go.Figure:
     return _figure(data, layout)
 
 
-def replication_figure(factors, ce_share, focal_share, *, current=None, title: str | None = None):
+def replication_figure(
+    factors, ce_share, focal_share, *, current=None, title: str | None = None
+):
     """The easy points' share (%) of CE and of FL if each easy point appeared m times (log m).
 
     ``current`` = (m, CE share, FL share) marks the learner's multiplier on both curves.
@@ -248,7 +303,10 @@ def replication_figure(factors, ce_share, focal_share, *, current=None, title: s
     m = np.asarray(factors, dtype=float)
     data = []
     for k, (values, label, color, dash) in enumerate(
-        ((ce_share, "cross-entropy", COLORS["ce"], "solid"), (focal_share, "focal loss", COLORS["focal"], "dash"))
+        (
+            (ce_share, "cross-entropy", COLORS["ce"], "solid"),
+            (focal_share, "focal loss", COLORS["focal"], "dash"),
+        )
     ):
         y = 100 * np.asarray(values, dtype=float)
         data.append(
@@ -259,7 +317,9 @@ def replication_figure(factors, ce_share, focal_share, *, current=None, title: s
                 "y": _sig(y),
                 "name": label,
                 "line": {"color": color, "width": LINE_WIDTH, "dash": dash},
-                "hovertemplate": "easy points × %{x:.3g}<br>their share: %{y:.3g} %<extra>" + label + "</extra>",
+                "hovertemplate": "easy points × %{x:.3g}<br>their share: %{y:.3g} %<extra>"
+                + label
+                + "</extra>",
             }
         )
         if current is not None and np.isfinite(current[k + 1]):
@@ -271,8 +331,14 @@ def replication_figure(factors, ce_share, focal_share, *, current=None, title: s
                     "y": [round(100 * float(current[k + 1]), 3)],
                     "name": f"× {current[0]:g}",
                     "showlegend": False,
-                    "marker": {"color": COLORS["accent"], "size": 14, "line": {"width": 1.5, "color": color}},
-                    "hovertemplate": "easy points × %{x:g}<br>their share: %{y:.3g} %<extra>" + label + "</extra>",
+                    "marker": {
+                        "color": COLORS["accent"],
+                        "size": 14,
+                        "line": {"width": 1.5, "color": color},
+                    },
+                    "hovertemplate": "easy points × %{x:g}<br>their share: %{y:.3g} %<extra>"
+                    + label
+                    + "</extra>",
                 }
             )
     layout = _layout(
@@ -290,7 +356,9 @@ def replication_figure(factors, ce_share, focal_share, *, current=None, title: s
 # --------------------------------------------------------------------------------------------
 
 
-def _family_figure(curves, rows, *, gamma, symbol, reference, point_y, point, title, y_title, y_range):
+def _family_figure(
+    curves, rows, *, gamma, symbol, reference, point_y, point, title, y_title, y_range
+):
     x = _sig(curves.p_t)
     highlight = _highlight_index(curves.gammas, gamma)
     data = []
@@ -302,7 +370,11 @@ def _family_figure(curves, rows, *, gamma, symbol, reference, point_y, point, ti
                 "x": x,
                 "y": _sig(reference["y"]),
                 "name": reference["name"],
-                "line": {"color": COLORS["neutral"], "width": LINE_WIDTH, "dash": "dash"},
+                "line": {
+                    "color": COLORS["neutral"],
+                    "width": LINE_WIDTH,
+                    "dash": "dash",
+                },
                 "hovertemplate": "p_t = %{x:.3f}<br>%{y:.4g}<extra>cross-entropy</extra>",
             }
         )
@@ -320,7 +392,9 @@ def _family_figure(curves, rows, *, gamma, symbol, reference, point_y, point, ti
                 "y": _sig(rows[k]),
                 "name": f"γ = {g:g}" + (" (yours)" if yours else ""),
                 "line": {
-                    "color": COLORS["accent"] if yours else _GAMMA_COLORS[k % len(_GAMMA_COLORS)],
+                    "color": COLORS["accent"]
+                    if yours
+                    else _GAMMA_COLORS[k % len(_GAMMA_COLORS)],
                     "width": LINE_WIDTH + 2 if yours else LINE_WIDTH - 1,
                     "dash": "solid" if yours else DASHES[0],
                 },
@@ -335,7 +409,12 @@ def _family_figure(curves, rows, *, gamma, symbol, reference, point_y, point, ti
                 "x": [round(point.p_t, 4)],
                 "y": [float(_sig(point_y))],
                 "name": f"your example, p_t = {point.p_t:g}",
-                "marker": {"color": COLORS["accent"], "size": 16, "symbol": "circle", "line": {"width": 2, "color": "#333"}},
+                "marker": {
+                    "color": COLORS["accent"],
+                    "size": 16,
+                    "symbol": "circle",
+                    "line": {"width": 2, "color": "#333"},
+                },
                 "hovertemplate": f"your example<br>p_t = %{{x:.3f}}<br>{symbol} = %{{y:.4g}}<extra></extra>",
             }
         )
@@ -354,11 +433,22 @@ def _highlight_index(gammas, gamma) -> int:
     """The index of the learner's γ among ``gammas`` (its last occurrence)."""
     matches = [k for k, g in enumerate(gammas) if g == gamma]
     if not matches:
-        raise ValueError(f"gamma must be one of the curves' gammas {tuple(gammas)}; got {gamma!r}")
+        raise ValueError(
+            f"gamma must be one of the curves' gammas {tuple(gammas)}; got {gamma!r}"
+        )
     return matches[-1]
 
 
-def _layout(*, title, x_title, y_title, height: int = 420, legend: bool = True, legend_rows: int = 0, **overrides) -> dict:
+def _layout(
+    *,
+    title,
+    x_title,
+    y_title,
+    height: int = 420,
+    legend: bool = True,
+    legend_rows: int = 0,
+    **overrides,
+) -> dict:
     """``style_figure``'s layout as a plain dict, axis titles filled in, ``overrides`` merged.
 
     The legend sits at the bottom of the figure (container coordinates), under the x-axis title:
@@ -400,14 +490,21 @@ def _figure(data: list, layout: dict) -> go.Figure:
 
 @functools.lru_cache(maxsize=16)
 def _base_layout(height: int, has_title: bool, legend: bool) -> str:
-    fig = style_figure(go.Figure(), title="t" if has_title else None, x_title="x", y_title="y", height=height, legend=legend)
+    fig = style_figure(
+        go.Figure(),
+        title="t" if has_title else None,
+        x_title="x",
+        y_title="y",
+        height=height,
+        legend=legend,
+    )
     layout = fig.layout.to_plotly_json()
     layout.pop("template", None)
     return json.dumps(layout)
 
 
 def _sig(values, digits: int = 4):
-    """Round to ``digits`` significant digits (keeps the figure JSON small); NaN stays NaN."""
+    """Round to ``digits`` significant digits, as float32 (half the JSON of float64); NaN stays NaN."""
     x = np.asarray(values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         magnitude = np.floor(np.log10(np.abs(x)))
@@ -415,4 +512,4 @@ def _sig(values, digits: int = 4):
     factor = 10.0 ** (digits - 1 - magnitude)
     with np.errstate(invalid="ignore", over="ignore"):
         rounded = np.round(x * factor) / factor
-    return np.where(np.isfinite(rounded), rounded, x)
+    return np.where(np.isfinite(rounded), rounded, x).astype(np.float32)

@@ -35,17 +35,21 @@ RARE_COLOR = "#D55E00"
 """The rare class is always vermillion, whatever the number of classes."""
 IGNORED_COLOR = "#999999"
 _HATCH_COLOR = "#444444"
-_GAP = 0.06
+_GAP = 0.2
 
 
 def class_colors(n_classes: int) -> list[str]:
     """Colours of classes 0 … C − 1: the fixed palette, the last (rare) class vermillion."""
     if not 2 <= n_classes <= len(CLASS_COLORS) + 1:
-        raise ValueError(f"n_classes must be in [2, {len(CLASS_COLORS) + 1}]; got {n_classes!r}")
+        raise ValueError(
+            f"n_classes must be in [2, {len(CLASS_COLORS) + 1}]; got {n_classes!r}"
+        )
     return [*CLASS_COLORS[: n_classes - 1], RARE_COLOR]
 
 
-def masks_figure(panels, names, *, valid=None, title: str | None = None, height: int = 440) -> go.Figure:
+def masks_figure(
+    panels, names, *, valid=None, title: str | None = None, height: int = 480
+) -> go.Figure:
     """Class masks side by side, one colour per class, ignored pixels grey and hatched.
 
     Parameters
@@ -62,7 +66,8 @@ def masks_figure(panels, names, *, valid=None, title: str | None = None, height:
     n = len(panels)
     width = (1.0 - _GAP * (n - 1)) / n
     data, layout_axes, annotations = [], {}, []
-    scale = _categorical_scale([*colors, IGNORED_COLOR])
+    # Value −1 is "ignored", 0 … C − 1 the classes: one colour each, hover shows the index.
+    scale = _categorical_scale([IGNORED_COLOR, *colors])
     any_ignored = False
     for k, (panel_title, mask) in enumerate(panels):
         labels = np.asarray(mask)
@@ -70,21 +75,21 @@ def masks_figure(panels, names, *, valid=None, title: str | None = None, height:
         if valid is not None:
             inside &= np.asarray(valid, dtype=bool)
         any_ignored |= not inside.all()
-        z = np.where(inside, labels, n_classes)
-        text = np.array([*names, "ignored (not in the loss)"], dtype=object)[z]
+        z = np.where(inside, labels, -1)
         suffix = "" if k == 0 else str(k + 1)
         data.append(
             {
                 "type": "heatmap",
-                "z": z.tolist(),
+                "z": z.astype(np.int8),
                 "xaxis": f"x{suffix}",
                 "yaxis": f"y{suffix}",
                 "colorscale": scale,
-                "zmin": -0.5,
-                "zmax": n_classes + 0.5,
+                "zmin": -1.5,
+                "zmax": n_classes - 0.5,
                 "showscale": False,
-                "text": text.tolist(),
-                "hovertemplate": "row %{y}, column %{x}<br>%{text}<extra>" + panel_title + "</extra>",
+                "hovertemplate": "row %{y}, column %{x}<br>class %{z}<extra>"
+                + panel_title
+                + "</extra>",
                 "name": panel_title,
             }
         )
@@ -105,7 +110,14 @@ def masks_figure(panels, names, *, valid=None, title: str | None = None, height:
             "autorange": "reversed",
             "scaleanchor": f"x{suffix}",
             "constrain": "domain",
+            "constraintoward": "top",
             "showgrid": False,
+            # Later panels show the same rows: no tick labels, so they fit a phone's gap.
+            **(
+                {}
+                if k == 0
+                else {"showticklabels": False, "title": {"text": "row", "standoff": 2}}
+            ),
         }
         annotations.append(
             {
@@ -123,30 +135,33 @@ def masks_figure(panels, names, *, valid=None, title: str | None = None, height:
     for name, color in zip(names, colors):
         data.append(_legend_square(name, color))
     if any_ignored:
-        data.append(_legend_square("ignored (not in the loss)", IGNORED_COLOR, hatch=True))
+        data.append(
+            _legend_square("ignored (not in the loss)", IGNORED_COLOR, hatch=True)
+        )
     layout = _layout(title=title, height=height, annotations=annotations)
     _apply_axes(layout, layout_axes)
     layout["margin"]["t"] += 24
     return _figure(data, layout)
 
 
-def loss_map_figure(result, names, *, title: str | None = None, height: int = 440) -> go.Figure:
+def loss_map_figure(
+    result, names, *, title: str | None = None, height: int = 440
+) -> go.Figure:
     """The per-pixel loss ℓ_i as a heatmap with a colour bar; ignored pixels hatched.
 
     ``result`` is a ``lossviz.segmentation.PixelLosses``; the hover text gives each pixel's true
     and predicted class, the probability of the true class and its loss.
     """
     loss = np.where(result.valid, result.loss_map, np.nan)
-    names_arr = np.array([*names, "ignored"], dtype=object)
-    true_idx = np.where(result.valid, result.target, len(names))
+    # Numbers, not per-pixel strings: they travel as one compact binary array.
     custom = np.stack(
         [
-            names_arr[true_idx],
-            names_arr[result.predicted],
-            np.where(result.valid, np.char.mod("%.3g", np.nan_to_num(result.p_true)), "–").astype(object),
+            np.where(result.valid, result.target, -1),
+            result.predicted,
+            _sig(result.p_true),
         ],
         axis=-1,
-    )
+    ).astype(np.float32)
     top = float(np.nanmax(loss)) if result.n_valid else 1.0
     data = [
         {
@@ -155,10 +170,14 @@ def loss_map_figure(result, names, *, title: str | None = None, height: int = 44
             "colorscale": "Viridis",
             "zmin": 0.0,
             "zmax": max(top, 1e-9),
-            "colorbar": {"title": {"text": "loss ℓ<sub>i</sub>", "side": "right"}, "thickness": 16, "len": 0.85},
-            "customdata": custom.tolist(),
-            "hovertemplate": "row %{y}, column %{x}<br>true: %{customdata[0]}<br>predicted: %{customdata[1]}"
-            "<br>p(true class) = %{customdata[2]}<br>loss ℓ = %{z:.4g}<extra></extra>",
+            "colorbar": {
+                "title": {"text": "loss ℓ<sub>i</sub>", "side": "right"},
+                "thickness": 16,
+                "len": 0.85,
+            },
+            "customdata": custom,
+            "hovertemplate": "row %{y}, column %{x}<br>true class %{customdata[0]}, predicted "
+            "%{customdata[1]}<br>p(true class) = %{customdata[2]:.3g}<br>loss ℓ = %{z:.4g}<extra></extra>",
             "name": "per-pixel loss",
             "hoverongaps": False,
         }
@@ -166,13 +185,29 @@ def loss_map_figure(result, names, *, title: str | None = None, height: int = 44
     hatch = _hatch(~result.valid, "x", "y", show=True)
     if hatch is not None:
         data.append(hatch)
-    layout = _layout(title=title, height=height, x_title="column", y_title="row", legend=hatch is not None, legend_rows=1)
+    layout = _layout(
+        title=title,
+        height=height,
+        x_title="column",
+        y_title="row",
+        legend=hatch is not None,
+        legend_rows=1,
+    )
     layout["xaxis"].update({"showgrid": False, "constrain": "domain"})
-    layout["yaxis"].update({"autorange": "reversed", "scaleanchor": "x", "constrain": "domain", "showgrid": False})
+    layout["yaxis"].update(
+        {
+            "autorange": "reversed",
+            "scaleanchor": "x",
+            "constrain": "domain",
+            "showgrid": False,
+        }
+    )
     return _figure(data, layout)
 
 
-def class_shares_figure(names, pixel_share, loss_share, weighted_share=None, *, title: str | None = None) -> go.Figure:
+def class_shares_figure(
+    names, pixel_share, loss_share, weighted_share=None, *, title: str | None = None
+) -> go.Figure:
     """Grouped bars per class: share of the valid pixels, of the loss, and of the weighted loss (%)."""
     colors = class_colors(len(names))
     series = [
@@ -180,7 +215,9 @@ def class_shares_figure(names, pixel_share, loss_share, weighted_share=None, *, 
         ("share of the loss, all weights 1", loss_share, COLORS["ce"], ""),
     ]
     if weighted_share is not None:
-        series.append(("share of the loss, your weights", weighted_share, COLORS["accent"], "/"))
+        series.append(
+            ("share of the loss, your weights", weighted_share, COLORS["accent"], "/")
+        )
     data = []
     for label, values, color, pattern in series:
         y = _sig(100 * np.asarray(values, dtype=float))
@@ -190,7 +227,11 @@ def class_shares_figure(names, pixel_share, loss_share, weighted_share=None, *, 
                 "x": list(names),
                 "y": y,
                 "name": label,
-                "marker": {"color": color, "pattern": {"shape": pattern}, "line": {"width": 0}},
+                "marker": {
+                    "color": color,
+                    "pattern": {"shape": pattern},
+                    "line": {"width": 0},
+                },
                 "text": ["–" if np.isnan(v) else f"{v:.1f} %" for v in y],
                 "textposition": "outside",
                 "cliponaxis": False,
@@ -198,11 +239,18 @@ def class_shares_figure(names, pixel_share, loss_share, weighted_share=None, *, 
             }
         )
     layout = _layout(
-        title=title, x_title="true class of the pixel", y_title="share (%)", height=430, legend_rows=2, barmode="group",
+        title=title,
+        x_title="true class of the pixel",
+        y_title="share (%)",
+        height=430,
+        legend_rows=2,
+        barmode="group",
         yaxis={"range": [0, 110]},
     )
     layout["xaxis"]["tickvals"] = list(names)
-    layout["xaxis"]["ticktext"] = [f"<span style='color:{c}'>■</span> {n}" for n, c in zip(names, colors)]
+    layout["xaxis"]["ticktext"] = [
+        f"<span style='color:{c}'>■</span> {n}" for n, c in zip(names, colors)
+    ]
     return _figure(data, layout)
 
 
@@ -215,7 +263,11 @@ def weight_sweep_figure(sweep, *, current=None, title: str | None = None) -> go.
     reference lines (the two ends the mean moves between).
     """
     order = np.argsort(sweep.weights, kind="stable")
-    weights, means, shares = sweep.weights[order], sweep.mean[order], sweep.rare_share[order]
+    weights, means, shares = (
+        sweep.weights[order],
+        sweep.mean[order],
+        sweep.rare_share[order],
+    )
     positive = weights > 0
     w = _sig(weights[positive])
     data = [
@@ -239,7 +291,10 @@ def weight_sweep_figure(sweep, *, current=None, title: str | None = None) -> go.
             "hovertemplate": "rare weight %{x:.3g}<br>rare share %{y:.3g} %<extra></extra>",
         },
     ]
-    for value, label in ((sweep.rare_mean, "rare pixels' own mean loss"), (sweep.other_mean, "other pixels' mean loss")):
+    for value, label in (
+        (sweep.rare_mean, "rare pixels' own mean loss"),
+        (sweep.other_mean, "other pixels' mean loss"),
+    ):
         if np.isfinite(value):
             data.append(
                 {
@@ -254,18 +309,33 @@ def weight_sweep_figure(sweep, *, current=None, title: str | None = None) -> go.
             )
     if current is not None and current[0] > 0 and np.isfinite(current[1]):
         weight, mean, share = current
-        marker = {"color": COLORS["accent"], "size": 15, "line": {"width": 2, "color": "#333"}}
+        marker = {
+            "color": COLORS["accent"],
+            "size": 15,
+            "line": {"width": 2, "color": "#333"},
+        }
         data.append(
             {
-                "type": "scatter", "mode": "markers", "x": [weight], "y": [round(float(mean), 4)],
-                "name": f"your weight {weight:g}", "marker": marker, "legendgroup": "yours",
+                "type": "scatter",
+                "mode": "markers",
+                "x": [weight],
+                "y": [round(float(mean), 4)],
+                "name": f"your weight {weight:g}",
+                "marker": marker,
+                "legendgroup": "yours",
                 "hovertemplate": "your weight %{x:g}<br>mean loss %{y:.4g}<extra></extra>",
             }
         )
         data.append(
             {
-                "type": "scatter", "mode": "markers", "x": [weight], "y": [round(100 * float(share), 3)],
-                "yaxis": "y2", "showlegend": False, "marker": marker, "legendgroup": "yours",
+                "type": "scatter",
+                "mode": "markers",
+                "x": [weight],
+                "y": [round(100 * float(share), 3)],
+                "yaxis": "y2",
+                "showlegend": False,
+                "marker": marker,
+                "legendgroup": "yours",
                 "name": f"your weight {weight:g}",
                 "hovertemplate": "your weight %{x:g}<br>rare share %{y:.3g} %<extra></extra>",
             }
@@ -281,7 +351,10 @@ def weight_sweep_figure(sweep, *, current=None, title: str | None = None) -> go.
     )
     layout["yaxis2"] = {
         **copy.deepcopy({k: v for k, v in layout["yaxis"].items() if k != "title"}),
-        "title": {"text": "rare share of the loss (%)", "font": layout["yaxis"]["title"]["font"]},
+        "title": {
+            "text": "rare share of the loss (%)",
+            "font": layout["yaxis"]["title"]["font"],
+        },
         "overlaying": "y",
         "side": "right",
         "range": [0, 105],
@@ -317,11 +390,16 @@ def _hatch(mask, xaxis: str, yaxis: str, *, show: bool):
     return {
         "type": "scatter",
         "mode": "markers",
-        "x": cols.tolist(),
-        "y": rows.tolist(),
+        "x": cols.astype(np.int16),
+        "y": rows.astype(np.int16),
         "xaxis": xaxis,
         "yaxis": yaxis,
-        "marker": {"symbol": "x-thin", "size": 7, "color": _HATCH_COLOR, "line": {"width": 1.2, "color": _HATCH_COLOR}},
+        "marker": {
+            "symbol": "x-thin",
+            "size": 7,
+            "color": _HATCH_COLOR,
+            "line": {"width": 1.2, "color": _HATCH_COLOR},
+        },
         "name": "ignored (not in the loss)",
         "showlegend": show,
         "legendgroup": "ignored",
@@ -330,7 +408,12 @@ def _hatch(mask, xaxis: str, yaxis: str, *, show: bool):
 
 
 def _legend_square(name: str, color: str, *, hatch: bool = False) -> dict:
-    marker = {"symbol": "square", "size": 16, "color": color, "line": {"width": 1, "color": _HATCH_COLOR}}
+    marker = {
+        "symbol": "square",
+        "size": 16,
+        "color": color,
+        "line": {"width": 1, "color": _HATCH_COLOR},
+    }
     if hatch:
         marker["symbol"] = "square-x"
     return {
@@ -347,7 +430,10 @@ def _legend_square(name: str, color: str, *, hatch: bool = False) -> dict:
 
 def _apply_axes(layout: dict, axes: dict) -> None:
     """Give every subplot axis the house axis style, then its own settings."""
-    base = {name: {k: v for k, v in layout[name].items() if k != "title"} for name in ("xaxis", "yaxis")}
+    base = {
+        name: {k: v for k, v in layout[name].items() if k != "title"}
+        for name in ("xaxis", "yaxis")
+    }
     title_font = layout["xaxis"]["title"]["font"]
     for name, settings in axes.items():
         merged = copy.deepcopy(base[name[:5]])
@@ -357,8 +443,14 @@ def _apply_axes(layout: dict, axes: dict) -> None:
 
 
 def _layout(
-    *, title, x_title: str = "column", y_title: str = "row", height: int = 420, legend: bool = True,
-    legend_rows: int = 0, **overrides,
+    *,
+    title,
+    x_title: str = "column",
+    y_title: str = "row",
+    height: int = 420,
+    legend: bool = True,
+    legend_rows: int = 0,
+    **overrides,
 ) -> dict:
     """``style_figure``'s layout as a plain dict, axis titles filled in, ``overrides`` merged.
 
@@ -401,14 +493,21 @@ def _figure(data: list, layout: dict) -> go.Figure:
 
 @functools.lru_cache(maxsize=16)
 def _base_layout(height: int, has_title: bool, legend: bool) -> str:
-    fig = style_figure(go.Figure(), title="t" if has_title else None, x_title="x", y_title="y", height=height, legend=legend)
+    fig = style_figure(
+        go.Figure(),
+        title="t" if has_title else None,
+        x_title="x",
+        y_title="y",
+        height=height,
+        legend=legend,
+    )
     layout = fig.layout.to_plotly_json()
     layout.pop("template", None)
     return json.dumps(layout)
 
 
 def _sig(values, digits: int = 4):
-    """Round to ``digits`` significant digits (keeps the figure JSON small); NaN stays NaN."""
+    """Round to ``digits`` significant digits, as float32 (half the JSON of float64); NaN stays NaN."""
     x = np.asarray(values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         magnitude = np.floor(np.log10(np.abs(x)))
@@ -416,4 +515,4 @@ def _sig(values, digits: int = 4):
     factor = 10.0 ** (digits - 1 - magnitude)
     with np.errstate(invalid="ignore", over="ignore"):
         rounded = np.round(x * factor) / factor
-    return np.where(np.isfinite(rounded), rounded, x)
+    return np.where(np.isfinite(rounded), rounded, x).astype(np.float32)

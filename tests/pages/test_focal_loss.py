@@ -52,10 +52,22 @@ def test_defaults_show_the_computed_readouts():
     assert shown["gradient ratio ∂FL/∂z ÷ ∂CE/∂z"] == "0.101×"
     text = markdown(at)
     assert "α_t·(1 − p_t)^γ = 0.25 × 0.16 = **4 % of the cross-entropy**" in text
+    assert (
+        "is 0.101× cross-entropy's |∂CE/∂z| = 1 − p_t = 0.4, more than the loss ratio (4 %)"
+        in text
+    )
     assert len(at.get("plotly_chart")) == 7, "3 curve figures, 4 training figures"
     assert len(at.latex) >= 1
     keys = {w.key for w in (*at.slider, *at.toggle, *at.radio, *at.select_slider)}
-    assert {"focal_gamma", "focal_alpha", "focal_alpha_on", "focal_label", "focal_pt", "focal_seed", "focal_repeat"} <= keys
+    assert {
+        "focal_gamma",
+        "focal_alpha",
+        "focal_alpha_on",
+        "focal_label",
+        "focal_pt",
+        "focal_seed",
+        "focal_repeat",
+    } <= keys
 
 
 def test_predict_then_reveal_gives_one_percent():
@@ -64,7 +76,9 @@ def test_predict_then_reveal_gives_one_percent():
     at.radio(key="focal_predict").set_value("1 %").run()
     success = at.success[0].value
     assert "Right: 1 %" in success and "(1 − 0.9)² = 0.01" in success
-    assert "0.25 % for a positive" in success and "0.75 % for a negative" in success, "times α_t = 0.25 / 0.75"
+    assert "0.25 % for a positive" in success and "0.75 % for a negative" in success, (
+        "times α_t = 0.25 / 0.75"
+    )
     at.radio(key="focal_predict").set_value("10 %").run()
     assert "Not quite: the answer is 1 %" in at.warning[0].value
 
@@ -82,7 +96,10 @@ def test_gamma_zero_without_alpha_is_cross_entropy():
     assert shown["gradient ratio ∂FL/∂z ÷ ∂CE/∂z"] == "1×"
     assert shown["focal loss"] == shown["cross-entropy −log p_t"]
     assert "With γ = 0 the modulating factor is 1 everywhere" in markdown(at)
-    assert len(at.get("plotly_chart")) == 7, "α off: no third (α-free) run is needed, the figures stay"
+    assert "the same ratio as the loss: with γ = 0" in markdown(at)
+    assert len(at.get("plotly_chart")) == 7, (
+        "α off: no third (α-free) run is needed, the figures stay"
+    )
 
 
 def test_negative_example_gets_one_minus_alpha():
@@ -97,7 +114,9 @@ def test_alpha_zero_silences_positives_and_the_page_says_so():
     assert metrics(at)["focal loss"] == "0"
     assert any("α_t = 0" in w.value and "exactly 0" in w.value for w in at.warning)
     text = markdown(at)
-    assert "precision undefined (0 predicted positive)" in text, "no positive predictions: precision is undefined"
+    assert "precision undefined (0 predicted positive)" in text, (
+        "no positive predictions: precision is undefined"
+    )
 
 
 def test_hard_example_gradient_note():
@@ -112,9 +131,18 @@ def test_training_section_states_what_the_run_shows():
     text = markdown(at)
     ce = fc.train_imbalanced("bce", seed=0)
     focal = fc.train_imbalanced("focal", alpha=0.25, gamma=2.0, seed=0)
-    assert f"**lowers** the rare class's recall ({ce.recall:.2f} → {focal.recall:.2f})" in text
-    assert "recall 0.45 (9 of 20 positives found), precision 0.75 (12 predicted positive)" in text
-    assert "recall 0.20 (4 of 20 positives found), precision 0.67 (6 predicted positive)" in text
+    assert (
+        f"**lowers** the rare class's recall ({ce.recall:.2f} → {focal.recall:.2f})"
+        in text
+    )
+    assert (
+        "recall 0.45 (9 of 20 positives found), precision 0.75 (12 predicted positive)"
+        in text
+    )
+    assert (
+        "recall 0.20 (4 of 20 positives found), precision 0.67 (6 predicted positive)"
+        in text
+    )
     assert "the modulating factor alone (γ = 2, no α) changes recall by +0.00" in text
     assert "**359 easy points** of 400 (355 of them negatives)" in text
     assert "**99.1 % of the cross-entropy** and **50.7 % of the focal loss**" in text
@@ -125,7 +153,9 @@ def test_the_loss_chart_shows_the_library_values():
     at = open_page({"focal_gamma": "1.5"})
     spec = figures(at)[0]
     names = [trace.get("name") for trace in spec["data"]]
-    assert "γ = 1.5 (yours)" in names, "the learner's γ is added to the family and highlighted"
+    assert "γ = 1.5 (yours)" in names, (
+        "the learner's γ is added to the family and highlighted"
+    )
     marker = spec["data"][-1]
     point = fc.focal_point(0.6, alpha=0.25, gamma=1.5)
     assert math.isclose(marker["y"][0], point.focal, rel_tol=1e-3)
