@@ -8,6 +8,7 @@ import plotly.io as pio
 import pytest
 
 from lossviz import overfitting as ovf
+from lossviz.figures import _style
 from lossviz.figures.metrics import (
     per_sample_loss_figure,
     probability_histogram_figure,
@@ -108,5 +109,5 @@ def test_fast_styling_equals_style_figure(run, monkeypatch):
         fast = original(data, layout, **kwargs)
         slow = style_figure(go.Figure({"data": data, "layout": layout}), **kwargs)
         # The one deliberate difference: the legend under the plot, with room for it.
-        slow.update_layout(legend=module._LEGEND_BELOW, margin={"b": module._LEGEND_MARGIN})
+        slow.update_layout(legend=_style._LEGEND_BELOW, margin={"b": _style._LEGEND_MARGIN})
         assert fast.layout.to_plotly_json() == slow.layout.to_plotly_json()

@@ -8,6 +8,7 @@ import plotly.io as pio
 import pytest
 
 from lossviz import stability as stab
+from lossviz.figures import _style
 from lossviz.figures.stability import breakdown_figure, clipping_figure
 
 
@@ -89,5 +90,5 @@ def test_fast_styling_equals_style_figure(monkeypatch):
         fast = original(data, layout, **kwargs)
         slow = style_figure(go.Figure({"data": data, "layout": layout}), **kwargs)
         # The one deliberate difference: the legend under the plot, with room for it.
-        slow.update_layout(legend=module._LEGEND_BELOW, margin={"b": module._LEGEND_MARGIN})
+        slow.update_layout(legend=_style._LEGEND_BELOW, margin={"b": _style._LEGEND_MARGIN})
         assert fast.layout.to_plotly_json() == slow.layout.to_plotly_json()

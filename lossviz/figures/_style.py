@@ -9,7 +9,9 @@ colours are left to the renderer's template, so Streamlit's dark theme applies u
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 
 import plotly.graph_objects as go
 
@@ -21,6 +23,7 @@ __all__ = [
     "add_animation_controls",
     "figure_to_csv",
     "figure_to_html",
+    "house_figure",
     "style_figure",
 ]
 
@@ -40,6 +43,9 @@ SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 FONT_SIZE = 16
 LINE_WIDTH = 3
+_LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"}
+"""Legend under the x axis title, so long titles and legends never collide on a phone."""
+_LEGEND_MARGIN = 120
 
 
 def style_figure(
@@ -179,3 +185,40 @@ def _trace_rows(trace):
         y = [""] * len(x)
     for x_value, y_value in zip(x, y):
         yield [x_value, y_value, ""]
+
+
+def house_figure(data: list, layout: dict, *, title=None, x_title=None, y_title=None, height: int = 420) -> go.Figure:
+    """``style_figure(go.Figure({"data": data, "layout": layout}), ...)`` with the legend moved
+    under the plot, built about 10x faster.
+
+    ``style_figure`` and ``go.Figure`` validate every property, mostly of the default template
+    (20–40 ms per figure), which would dominate a page's rerun. The house layout depends only on
+    the axes and the options, so it is computed by ``style_figure`` once per axis structure
+    (``_house_layout``, cached, template dropped: Plotly adds the default one itself) and merged
+    with the per-call parts (title text, shapes, annotations, ...; house keys win, as when
+    ``style_figure`` is applied last). The legend then goes under the x axis title
+    (``_LEGEND_BELOW``): above the plot, as the house style puts it, it wraps over the title on a
+    phone. tests/test_figures_*.py check the result against ``style_figure``.
+    """
+    axes = {key: value for key, value in layout.items() if key.startswith(("xaxis", "yaxis"))}
+    house = json.loads(
+        _house_layout(json.dumps(axes, sort_keys=True), title is not None, x_title, y_title, height)
+    )
+    if title is not None:
+        house["title"]["text"] = title
+    merged = {key: value for key, value in layout.items() if key not in axes}
+    merged.update(house)
+    merged.update(legend=dict(_LEGEND_BELOW), margin={**house["margin"], "b": _LEGEND_MARGIN})
+    return go.Figure({"data": data, "layout": merged})
+
+
+@functools.lru_cache(maxsize=128)
+def _house_layout(axes_json: str, titled: bool, x_title, y_title, height: int) -> str:
+    """The layout ``style_figure`` produces for these axes (JSON, without the template), with a
+    placeholder title."""
+    skeleton = go.Figure({"layout": json.loads(axes_json)})
+    styled = style_figure(skeleton, title="title" if titled else None, x_title=x_title, y_title=y_title,
+                          height=height)
+    layout = styled.layout.to_plotly_json()
+    layout.pop("template", None)
+    return json.dumps(layout)

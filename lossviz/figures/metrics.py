@@ -10,13 +10,12 @@ both stay readable on a phone and on a projector.
 
 from __future__ import annotations
 
-import functools
-import json
 
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, style_figure
+from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH
+from lossviz.figures._style import house_figure as _styled
 from lossviz.metrics import ThresholdSweep
 from lossviz.overfitting import (
     CurveVerdict,
@@ -31,10 +30,6 @@ __all__ = [
     "threshold_figure",
     "training_curves_figure",
 ]
-
-_LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"}
-"""Legend under the x axis title, so long titles and legends never collide on a phone."""
-_LEGEND_MARGIN = 120
 
 
 def training_curves_figure(
@@ -268,42 +263,6 @@ def threshold_figure(sweep: ThresholdSweep, *, threshold: float, epoch: int, hei
         height=height,
     )
 
-
-def _styled(data: list, layout: dict, *, title=None, x_title=None, y_title=None, height: int = 420) -> go.Figure:
-    """``style_figure(go.Figure({"data": data, "layout": layout}), ...)`` with the legend moved
-    under the plot, built about 10x faster.
-
-    ``style_figure`` and ``go.Figure`` validate every property, mostly of the default template
-    (20–40 ms per figure), which would dominate a page's rerun. The house layout depends only on
-    the axes and the options, so it is computed by ``style_figure`` once per axis structure
-    (``_house_layout``, cached, template dropped: Plotly adds the default one itself) and merged
-    with the per-call parts (title text, shapes, annotations, ...; house keys win, as when
-    ``style_figure`` is applied last). The legend then goes under the x axis title
-    (``_LEGEND_BELOW``): above the plot, as the house style puts it, it wraps over the title on a
-    phone. tests/test_figures_*.py check the result against ``style_figure``.
-    """
-    axes = {key: value for key, value in layout.items() if key.startswith(("xaxis", "yaxis"))}
-    house = json.loads(
-        _house_layout(json.dumps(axes, sort_keys=True), title is not None, x_title, y_title, height)
-    )
-    if title is not None:
-        house["title"]["text"] = title
-    merged = {key: value for key, value in layout.items() if key not in axes}
-    merged.update(house)
-    merged.update(legend=dict(_LEGEND_BELOW), margin={**house["margin"], "b": _LEGEND_MARGIN})
-    return go.Figure({"data": data, "layout": merged})
-
-
-@functools.lru_cache(maxsize=128)
-def _house_layout(axes_json: str, titled: bool, x_title, y_title, height: int) -> str:
-    """The layout ``style_figure`` produces for these axes (JSON, without the template), with a
-    placeholder title."""
-    skeleton = go.Figure({"layout": json.loads(axes_json)})
-    styled = style_figure(skeleton, title="title" if titled else None, x_title=x_title, y_title=y_title,
-                          height=height)
-    layout = styled.layout.to_plotly_json()
-    layout.pop("template", None)
-    return json.dumps(layout)
 
 def _series(x, y, name, color, dash, axis, fmt):
     return {
