@@ -3,17 +3,19 @@
     python bench/bench_core.py [--repeat 7]
 
 For cross-entropy on 200,000 x 10 logits and BCE-with-logits on 2,000,000 logits, each row times
-loss + gradient (two public calls, as a page or the trainer makes them) and prints the median
-time per element and its ratio to:
+loss + gradient, either as one ``*_value_and_grad`` call (what a training step makes) or as the
+two separate public calls, and prints the median time per element and the ratios to:
   * one ``np.exp`` over the same array (the cheapest pass that touches every element),
   * the naive textbook formulas (softmax then log; 1/(1+exp(-z)) then log), which are not stable,
-  * PyTorch CPU (forward + backward), when torch happens to be installed (it is not a dependency).
-Nothing here is asserted: figures go into the README / issue notes.
+  * PyTorch CPU, forward + backward, when torch happens to be installed (it is not a dependency),
+    pinned to one thread (lossviz, like NumPy, computes on one core) and on every core.
+Nothing here is asserted: figures go into bench/README.md and the issue notes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -53,12 +55,12 @@ def naive_bce(z, y):
 
 
 def torch_timers(z_ce, t_ce, z_b, y_b):
+    """Forward + backward in PyTorch, or (None, None) without torch. Set the thread count first."""
     try:
         import torch
         import torch.nn.functional as F
     except ImportError:
         return None, None
-    torch.set_num_threads(2)
     zc, tc = torch.tensor(z_ce), torch.tensor(t_ce)
     zb, yb = torch.tensor(z_b), torch.tensor(y_b)
 
@@ -73,6 +75,19 @@ def torch_timers(z_ce, t_ce, z_b, y_b):
     return ce, bce
 
 
+def torch_seconds(fn, repeat: int, threads: int) -> float | None:
+    if fn is None:
+        return None
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return median_seconds(fn, repeat)
+    finally:
+        torch.set_num_threads(before)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=7)
@@ -83,11 +98,13 @@ def main() -> None:
     z_b = rng.normal(0, 3, 2_000_000)
     y_b = rng.integers(0, 2, 2_000_000).astype(np.float64)
     torch_ce, torch_bce = torch_timers(z_ce, t_ce, z_b, y_b)
+    cores = os.cpu_count() or 1
 
     rows = [
         (
             "cross_entropy 200k x 10",
             z_ce.size,
+            lambda: lv.cross_entropy_value_and_grad(z_ce, t_ce),
             lambda: (lv.cross_entropy(z_ce, t_ce), lv.cross_entropy_grad(z_ce, t_ce)),
             lambda: np.exp(z_ce),
             lambda: naive_cross_entropy(z_ce, t_ce),
@@ -96,21 +113,32 @@ def main() -> None:
         (
             "bce_with_logits 2M",
             z_b.size,
+            lambda: lv.bce_with_logits_value_and_grad(z_b, y_b),
             lambda: (lv.bce_with_logits(z_b, y_b), lv.bce_with_logits_grad(z_b, y_b)),
             lambda: np.exp(z_b),
             lambda: naive_bce(z_b, y_b),
             torch_bce,
         ),
     ]
-    print(f"{'workload':<26}{'lossviz ns/elem':>16}{'x one np.exp':>14}{'x naive':>10}{'x torch CPU':>13}")
-    for name, count, ours, floor, naive, reference in rows:
-        t_ours = median_seconds(ours, args.repeat)
+    print(
+        f"{'workload':<25}{'ns/elem':>9}{'2 calls':>9}{'x np.exp':>10}{'x naive':>9}"
+        f"{'x torch 1 thr':>15}{f'x torch {cores} thr':>15}"
+    )
+    for name, count, fused, separate, floor, naive, reference in rows:
+        t_fused = median_seconds(fused, args.repeat)
+        t_separate = median_seconds(separate, args.repeat)
         t_floor = median_seconds(floor, args.repeat)
         t_naive = median_seconds(naive, args.repeat)
-        torch_ratio = f"{t_ours / median_seconds(reference, args.repeat):>13.2f}" if reference else f"{'n/a':>13}"
+        torch_ratios = []
+        for threads in (1, cores):
+            t_torch = torch_seconds(reference, args.repeat, threads)
+            torch_ratios.append(f"{t_fused / t_torch:>15.2f}" if t_torch else f"{'n/a':>15}")
         print(
-            f"{name:<26}{t_ours / count * 1e9:>16.1f}{t_ours / t_floor:>14.2f}{t_ours / t_naive:>10.2f}{torch_ratio}"
+            f"{name:<25}{t_fused / count * 1e9:>9.1f}{t_separate / count * 1e9:>9.1f}"
+            f"{t_fused / t_floor:>10.2f}{t_fused / t_naive:>9.2f}{''.join(torch_ratios)}"
         )
+    print("ns/elem: one *_value_and_grad call; '2 calls': the loss and its _grad called separately."
+          " Ratios are for the single call.")
 
 
 if __name__ == "__main__":

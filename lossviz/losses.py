@@ -4,10 +4,13 @@ Every loss ``f(prediction, target, *, ..., reduction="mean")`` has a twin ``f_gr
 signature that returns d(reduced loss)/d(prediction), the same shape as the prediction. Under
 ``reduction="none"`` the twin returns each element's own derivative. Each pair sits side by side:
 a private ``_terms`` function computes the unreduced values and the unreduced derivatives, the
-public pair validates, reduces and scales with the same divisor.
+public pair validates, reduces and scales with the same divisor. The two losses a training loop
+calls at every step, ``bce_with_logits`` and ``cross_entropy``, also have a
+``*_value_and_grad`` form that validates once and shares the work between the two.
 
-Logit losses work in log space (``scipy.special.log_expit``, ``log_softmax``), so they are exact at
-logits of ±1e4. Epsilon clipping appears only in the two Keras probability losses, ``bce`` and
+Logit losses work in log space (log σ(z) = min(z, 0) − log(1 + e^(−|z|)), and
+−log softmax(z)_c = logsumexp(z) − z_c), so they are exact at logits of ±1e4. Epsilon clipping
+appears only in the two Keras probability losses, ``bce`` and
 ``categorical_ce``, which reproduce what Keras does to probability inputs.
 """
 
@@ -40,10 +43,12 @@ __all__ = [
     "bce_grad",
     "bce_with_logits",
     "bce_with_logits_grad",
+    "bce_with_logits_value_and_grad",
     "categorical_ce",
     "categorical_ce_grad",
     "cross_entropy",
     "cross_entropy_grad",
+    "cross_entropy_value_and_grad",
     "mse",
     "mse_grad",
     "multilabel_softmax_ce",
@@ -181,8 +186,9 @@ def bce_with_logits(z, y, *, weight=None, pos_weight=None, reduction: str = "mea
 
     ℓ = w·[(1 − y)·z − (1 + (pw − 1)·y)·log σ(z)]
 
-    which is w·[−pw·y·log σ(z) − (1 − y)·log σ(−z)] written so that log σ is the only
-    transcendental call (``log_expit``): exact at z = ±1e4, no epsilon.
+    which is w·[−pw·y·log σ(z) − (1 − y)·log σ(−z)]. log σ(z) = min(z, 0) − log(1 + e^(−|z|)),
+    whose exponential never overflows: exact at z = ±1e4, no epsilon. Without ``pos_weight`` this
+    is max(z, 0) − y·z + log(1 + e^(−|z|)).
 
     Parameters
     ----------
@@ -203,13 +209,7 @@ def bce_with_logits(z, y, *, weight=None, pos_weight=None, reduction: str = "mea
     0.693147
     """
     z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
-    if pw is None:
-        value = (1.0 - y) * z - special.log_expit(z)
-    else:
-        value = (1.0 - y) * z - (1.0 + (pw - 1.0) * y) * special.log_expit(z)
-    if w is not None:
-        value = w * value
-    return reduce(value, check_reduction(reduction))
+    return reduce(_bce_logits_value(z, y, w, pw), check_reduction(reduction))
 
 
 def bce_with_logits_grad(z, y, *, weight=None, pos_weight=None, reduction: str = "mean"):
@@ -219,13 +219,49 @@ def bce_with_logits_grad(z, y, *, weight=None, pos_weight=None, reduction: str =
     vanishes nor cancels at large |z|. "mean" divides by the number of elements.
     """
     z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
-    if pw is None:
-        grad = special.expit(z) - y
-    else:
-        grad = (1.0 + (pw - 1.0) * y) * special.expit(z) - pw * y
-    if w is not None:
-        grad = w * grad
+    grad = _bce_logits_derivative(z, y, w, pw)
     return _scale(grad, check_reduction(reduction), grad.size)
+
+
+def bce_with_logits_value_and_grad(z, y, *, weight=None, pos_weight=None, reduction: str = "mean"):
+    """``(bce_with_logits(...), bce_with_logits_grad(...))`` from one call, validating once.
+
+    The same two results, bit for bit, as the two separate calls (the same kernels run), at
+    the cost of one input check instead of two: what a training loop wants at every step.
+
+    Examples
+    --------
+    >>> value, grad = bce_with_logits_value_and_grad([0.0], [1.0])
+    >>> round(value, 6), grad.tolist()
+    (0.693147, [-0.5])
+    """
+    z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
+    reduction = check_reduction(reduction)
+    grad = _bce_logits_derivative(z, y, w, pw)
+    return reduce(_bce_logits_value(z, y, w, pw), reduction), _scale(grad, reduction, grad.size)
+
+
+def _bce_logits_value(z, y, w, pw):
+    # log(1 + e^(−|z|)) from np.exp and np.log1p: the same softplus as scipy's log_expit, at 60 %
+    # of its cost on large arrays (bench/bench_core.py), and it is the loss's only transcendental.
+    softplus = np.log1p(np.exp(-np.abs(z)))
+    if pw is None:
+        value = np.maximum(z, 0.0)
+        value -= y * z
+        value += softplus
+    else:
+        value = (1.0 - y) * z - (1.0 + (pw - 1.0) * y) * (np.minimum(z, 0.0) - softplus)
+    return value if w is None else w * value
+
+
+def _bce_logits_derivative(z, y, w, pw):
+    grad = special.expit(z)
+    if pw is None:
+        grad -= y
+    else:
+        grad *= 1.0 + (pw - 1.0) * y
+        grad -= pw * y
+    return grad if w is None else w * grad
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,7 +356,7 @@ def _focal_terms(z, y, alpha, gamma):
     p = special.expit(z)
     q = special.expit(-z)
     m = y * q + (1.0 - y) * p
-    bce_value = (1.0 - y) * z - special.log_expit(z)
+    bce_value = _bce_logits_value(z, y, None, None)
     modulation = m**gamma
     dm = (1.0 - 2.0 * y) * p * q
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -389,12 +425,7 @@ def cross_entropy(
     0.239545
     """
     check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
-    value, divisor = _cross_entropy_value(*check)
-    reduction = check_reduction(reduction)
-    if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return float(np.sum(value) / divisor)
-    return reduce(value, reduction)
+    return _cross_entropy(*check, check_reduction(reduction), with_grad=False)[0]
 
 
 def cross_entropy_grad(
@@ -415,22 +446,54 @@ def cross_entropy_grad(
     "mean" divides by the same weight sum (or position count) as the loss.
     """
     check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
-    grad, divisor = _cross_entropy_derivative(*check)
-    reduction = check_reduction(reduction)
-    if reduction == "mean":
-        # Ignored positions keep a zero gradient even when every position is ignored and the
-        # mean itself is 0/0 = NaN: torch does the same.
-        if divisor:
-            grad /= divisor
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                grad = np.divide(grad, divisor, out=np.zeros_like(grad), where=grad != 0)
-    axis = check[2]
-    return grad if axis == grad.ndim - 1 else np.moveaxis(grad, -1, axis)
+    return _cross_entropy(*check, check_reduction(reduction), with_grad=True)[1]
+
+
+def cross_entropy_value_and_grad(
+    z,
+    target,
+    *,
+    axis: int = -1,
+    weight=None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+    reduction: str = "mean",
+):
+    """``(cross_entropy(...), cross_entropy_grad(...))`` from one call.
+
+    The same two results, bit for bit, as the two separate calls, from one input check and one
+    softmax: the loss needs log-sum-exp and the gradient the softmax, and both come from the
+    same exp(z − max z). This is what PyTorch's forward + backward share, and what a training
+    loop wants at every step.
+
+    Examples
+    --------
+    >>> value, grad = cross_entropy_value_and_grad([[0.0, 0.0]], [1])
+    >>> round(value, 6), grad.tolist()
+    (0.693147, [[0.5, -0.5]])
+    """
+    check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
+    return _cross_entropy(*check, check_reduction(reduction), with_grad=True)
 
 
 def _classes_last(array, axis):
     return array if axis == array.ndim - 1 else np.moveaxis(array, axis, -1)
+
+
+def _softmax_parts(logits):
+    """exp(z − max z), its sum over the (last) class axis, and log-sum-exp.
+
+    scipy's ``logsumexp`` and ``softmax`` would each make their own max, exp and sum passes; the
+    loss (through log-sum-exp) and its gradient (through the softmax) share this one, which is
+    most of the cost (bench/bench_core.py). Subtracting the row maximum keeps exp ≤ 1, so logits
+    of ±1e4 never overflow.
+    """
+    peak = logits.max(axis=-1, keepdims=True)
+    exp_shifted = np.subtract(logits, peak, order="C")
+    np.exp(exp_shifted, out=exp_shifted)
+    # A BLAS matrix–vector product sums a short class axis ~5x faster than .sum(axis=-1).
+    total = exp_shifted @ np.ones(logits.shape[-1])
+    return exp_shifted, total, peak[..., 0] + np.log(total)
 
 
 def _target_weights(target, weight, ignore_index):
@@ -441,47 +504,62 @@ def _target_weights(target, weight, ignore_index):
     return w_y, safe, valid
 
 
-def _cross_entropy_value(z, target, axis, weight, ignore_index, label_smoothing, is_index):
-    """Loss per position and the "mean" divisor. −log s_c = logsumexp(z) − z_c, so no softmax
-    (and no full log-softmax array) is formed for the loss alone."""
+def _cross_entropy(z, target, axis, weight, ignore_index, label_smoothing, is_index, reduction, *, with_grad):
+    """The reduced loss, and (``with_grad``) its gradient in z's layout, from one softmax pass.
+
+    −log s_c = logsumexp(z) − z_c, so the loss never takes the log of a softmax that may have
+    underflowed. "mean" divides by Σ w_{y_i} over non-ignored positions (index targets) or by
+    the number of positions (probability targets), for the loss and the gradient alike.
+    """
     logits = _classes_last(z, axis)
     n_classes = logits.shape[-1]
-    lse = special.logsumexp(logits, axis=-1)
     w = np.ones(n_classes) if weight is None else weight
+    exp_shifted, total, lse = _softmax_parts(logits)
     if is_index:
         w_y, safe, valid = _target_weights(target, weight, ignore_index)
+        divisor = w_y.sum()
         nll = lse - np.take_along_axis(logits, safe[..., None], axis=-1)[..., 0]
         value = (1.0 - label_smoothing) * w_y * nll
         if label_smoothing:
             smooth = w.sum() * lse - logits @ w  # Σ_c w_c·(−log s_c)
             value += np.where(valid, label_smoothing / n_classes * smooth, 0.0)
-        return value, w_y.sum()
-    t = _classes_last(target, axis)
-    if label_smoothing:
-        t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
-    wt = w * t
-    return wt.sum(axis=-1) * lse - (wt * logits).sum(axis=-1), lse.size
-
-
-def _cross_entropy_derivative(z, target, axis, weight, ignore_index, label_smoothing, is_index):
-    """Gradient per position (classes on the last axis) and the "mean" divisor."""
-    logits = _classes_last(z, axis)
-    n_classes = logits.shape[-1]
-    s = special.softmax(logits, axis=-1)
-    w = np.ones(n_classes) if weight is None else weight
-    if is_index:
-        w_y, safe, valid = _target_weights(target, weight, ignore_index)
-        coef = (1.0 - label_smoothing) * w_y
-        grad = s * coef[..., None]
-        grad[(*np.indices(safe.shape, sparse=True), safe)] -= coef  # s_j − [j = y] at j = y
+    else:
+        t = _classes_last(target, axis)
         if label_smoothing:
-            grad += valid[..., None] * (label_smoothing / n_classes) * (w.sum() * s - w)
-        return grad, w_y.sum()
-    t = _classes_last(target, axis)
-    if label_smoothing:
-        t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
-    wt = w * t
-    return s * wt.sum(axis=-1, keepdims=True) - wt, int(np.prod(s.shape[:-1]))
+            t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
+        wt = w * t
+        value = wt.sum(axis=-1) * lse - (wt * logits).sum(axis=-1)
+        divisor = lse.size
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reduced = float(np.sum(value) / divisor)
+    else:
+        reduced = reduce(value, reduction)
+    if not with_grad:
+        return reduced, None
+    # Fold the "mean" divisor into the per-position coefficients: one pass over the logits fewer.
+    scale = 1.0 / divisor if reduction == "mean" and divisor else 1.0
+    probs = exp_shifted  # turned into the softmax (or the gradient) in place
+    if is_index:
+        coef = (1.0 - label_smoothing) * scale * w_y
+        if label_smoothing:
+            probs *= (1.0 / total)[..., None]
+            grad = probs * coef[..., None]
+            grad += valid[..., None] * (label_smoothing / n_classes * scale) * (w.sum() * probs - w)
+        else:
+            grad = probs
+            grad *= (coef / total)[..., None]
+        grad[(*np.indices(safe.shape, sparse=True), safe)] -= coef  # s_j − [j = y] at j = y
+    else:
+        probs *= (scale / total)[..., None]
+        grad = probs * wt.sum(axis=-1, keepdims=True)
+        grad -= scale * wt
+    if reduction == "mean" and not divisor:
+        # Every position ignored (or weighted 0): the mean is 0/0 = NaN, while torch's gradient
+        # stays 0 at ignored positions; only smoothing terms of weighted-out classes divide by 0.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            grad = np.divide(grad, divisor, out=np.zeros_like(grad), where=grad != 0)
+    return reduced, grad if axis == grad.ndim - 1 else np.moveaxis(grad, -1, axis)
 
 
 # --------------------------------------------------------------------------------------------

@@ -155,7 +155,7 @@ FORMULAS = MappingProxyType(
         "log-sigmoid": Formula(
             "log-sigmoid",
             "BCE with logits",
-            "(1 − y)·z − log σ(z) with log σ = scipy.special.log_expit (bce_with_logits, torch)",
+            "(1 − y)·z − log σ(z) with log σ = scipy.special.log_expit (torch's BCEWithLogitsLoss)",
             True,
             "log-sigmoid",
         ),
@@ -540,8 +540,10 @@ class ClippingCurves:
 class ClippingPoint:
     """The two losses and gradients at one logit (see ``ClippingCurves``); ``error`` is
     logit loss − clipped loss (what the clipping hides), ``clipped_active`` whether p was
-    outside [eps, 1 − eps], and ``exact`` the exact loss (``exact_loss``): ``logits`` follows
-    torch's formula, which rounds a tiny loss (9.237e−14 instead of 9.358e−14 at z = −30, y = 0)."""
+    outside [eps, 1 − eps], and ``exact`` the exact loss (``exact_loss``). ``logits`` is
+    ``lossviz.bce_with_logits``, max(z, 0) − y·z + log(1 + e^(−|z|)), which equals ``exact`` to
+    float64 precision even where torch's (1 − y)·z − log σ(z) cancels (torch 2.13 gives
+    9.237e−14 at z = −30, y = 0; the loss is 9.358e−14)."""
 
     z: float
     y: int
@@ -555,11 +557,6 @@ class ClippingPoint:
     logits_grad_z: float
     clipped_active: bool
     exact: float
-
-    @property
-    def logits_rounded(self) -> bool:
-        """Whether the logit formula's value differs from the exact loss beyond 1e−9 relative."""
-        return abs(self.logits - self.exact) > 1e-9 * self.exact
 
 
 def clipping_curves(y, *, eps: float = 1e-7, z_max: float = 40.0, n: int = 801) -> ClippingCurves:

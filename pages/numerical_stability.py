@@ -248,16 +248,11 @@ if clip is not None and point is not None:
     m3.metric("BCE with logits", f"{point.logits:.6g}")
     m4.metric("∂/∂z: clipped vs logits", f"{point.clipped_grad_z:.3g} vs {point.logits_grad_z:.3g}")
     side = "below ε" if point.p < eps else "above 1 − ε"
-    exact_note = (
-        f" (exactly {point.exact:.6g}: the formula on logits, torch's, rounds a loss this tiny)"
-        if point.logits_rounded
-        else ""
-    )
     if point.clipped_active:
         st.markdown(
             f"At z = {point.z:g} (label {y}) the model gives p = {point.p:.4g}, {side} = {eps:g}, so Keras computes "
             f"with the clipped value and reports **{point.clipped:.6g}**, while the loss of this logit is "
-            f"**{point.logits:.6g}**{exact_note}: off by {point.error:+.6g}. Worse, the clip passes no gradient: "
+            f"**{point.logits:.6g}**: off by {point.error:+.6g}. Worse, the clip passes no gradient: "
             f"∂ℓ/∂p = "
             f"{point.clipped_grad_p:g}, so ∂ℓ/∂z = {point.clipped_grad_z:g} instead of σ(z) − y = "
             f"{point.logits_grad_z:.6g}. "

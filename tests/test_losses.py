@@ -396,3 +396,65 @@ def test_cross_entropy_all_ignored_gradient_is_zero_as_in_torch():
     for ls in (0.0, 0.1):
         g = lv.cross_entropy_grad([[1.0, 2.0]], [-100], label_smoothing=ls)
         assert g.tolist() == [[0.0, 0.0]]
+
+
+# --------------------------------------------------------------------------------------------
+# The fused value-and-gradient forms: the same numbers as the two separate calls, bit for bit
+# --------------------------------------------------------------------------------------------
+
+
+def _cross_entropy_cases():
+    rng = np.random.default_rng(11)
+    z = rng.normal(0, 3, (6, 4))
+    index = np.array([0, 3, -100, 2, 1, 3])
+    probs = rng.dirichlet(np.ones(4), 6)
+    pixel_logits = rng.normal(0, 2, (2, 3, 4, 5))
+    pixel_target = rng.integers(0, 3, (2, 4, 5))
+    pixel_target[0, 0, :2] = 7
+    weight = np.array([0.5, 2.0, 1.0, 0.0])
+    return {
+        "plain": (z, index, {}),
+        "weighted+smoothed": (z, index, {"weight": weight, "label_smoothing": 0.2}),
+        "probability targets": (z, probs, {"weight": weight, "label_smoothing": 0.1}),
+        "pixel-wise axis=1": (pixel_logits, pixel_target, {"axis": 1, "ignore_index": 7}),
+        "all ignored": (z[:1], np.array([-100]), {"label_smoothing": 0.1}),
+        "extreme logits": (np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]]), np.array([1, 0]), {}),
+    }
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("case", list(_cross_entropy_cases()))
+def test_cross_entropy_value_and_grad_equals_the_two_calls(case, reduction):
+    z, target, options = _cross_entropy_cases()[case]
+    value, grad = lv.cross_entropy_value_and_grad(z, target, reduction=reduction, **options)
+    np.testing.assert_array_equal(value, lv.cross_entropy(z, target, reduction=reduction, **options))
+    np.testing.assert_array_equal(grad, lv.cross_entropy_grad(z, target, reduction=reduction, **options))
+    assert grad.shape == z.shape
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, {"pos_weight": [3.0, 0.5]}, {"weight": [[1.0, 2.0]], "pos_weight": [2.0, 1.0]}],
+                         ids=["plain", "pos_weight", "weight+pos_weight"])
+def test_bce_with_logits_value_and_grad_equals_the_two_calls(options, reduction):
+    rng = np.random.default_rng(12)
+    z = np.concatenate([rng.normal(0, 4, (5, 2)), [[1e4, -1e4], [-40.0, 40.0]]])
+    y = np.concatenate([rng.uniform(0, 1, (5, 2)), [[0.0, 1.0], [1.0, 0.0]]])
+    value, grad = lv.bce_with_logits_value_and_grad(z, y, reduction=reduction, **options)
+    np.testing.assert_array_equal(value, lv.bce_with_logits(z, y, reduction=reduction, **options))
+    np.testing.assert_array_equal(grad, lv.bce_with_logits_grad(z, y, reduction=reduction, **options))
+
+
+def test_value_and_grad_forms_check_their_input_like_the_single_calls():
+    with pytest.raises(ValueError, match=r"target class indices must be in \[0, 1\]"):
+        lv.cross_entropy_value_and_grad([[0.0, 1.0]], [2])
+    with pytest.raises(ValueError, match=r"y must be labels in \[0, 1\]"):
+        lv.bce_with_logits_value_and_grad([0.0], [2.0])
+    with pytest.raises(ValueError, match=r"reduction must be one of"):
+        lv.bce_with_logits_value_and_grad([0.0], [1.0], reduction="avg")
+
+
+def test_bce_with_logits_keeps_tiny_losses_of_confident_right_answers():
+    """log(1 + e^(−40)) = 4.248e-18 (not 0): the softplus keeps relative precision; the value
+    is e^(−40)·(1 − e^(−40)/2), exact to float64 here."""
+    per = lv.bce_with_logits([40.0, -40.0], [1.0, 0.0], reduction="none")
+    np.testing.assert_allclose(per, [math.exp(-40.0)] * 2, rtol=1e-15)

@@ -359,10 +359,11 @@ def test_errors_name_the_argument(call, match):
         call()
 
 
-def test_clipping_point_reports_the_exact_loss_beside_torchs_formula():
+def test_clipping_point_logit_loss_is_exact_where_torchs_formula_cancels():
     point = stab.clipping_at(-30.0, 0)
-    # torch 2.13: F.binary_cross_entropy_with_logits(tensor(-30., float64), tensor(0.)) = 9.237055564881302e-14;
-    # the exact loss is log1p(exp(-30)) = 9.357622968839737e-14 (math module).
-    assert point.logits == pytest.approx(9.237055564881302e-14, rel=1e-15)
+    # torch 2.13: F.binary_cross_entropy_with_logits(tensor(-30., float64), tensor(0.)) = 9.237055564881302e-14,
+    # (1 − y)·z − log σ(z) = −30 + 30.0000000000000936 cancelling; the exact loss is
+    # log1p(exp(-30)) = 9.357622968839737e-14 (math module), which lossviz returns.
     assert point.exact == pytest.approx(math.log1p(math.exp(-30.0)), rel=1e-15)
-    assert point.logits_rounded and not stab.clipping_at(-30.0, 1).logits_rounded
+    assert point.logits == pytest.approx(point.exact, rel=1e-15)
+    assert abs(point.logits - 9.237055564881302e-14) > 1e-15, "torch's rounded value, not the exact one"
