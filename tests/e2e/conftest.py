@@ -19,11 +19,17 @@ Fixtures
     One headless Chromium (``/usr/bin/chromium``). Fails with an install hint if it is missing.
 ``open_page`` (function)
     A factory: ``open_page(slug="", *, params=None, viewport="desktop", theme="light",
-    base_url=None)`` opens ``app_url/slug?params`` (or ``base_url/slug?params``) in a fresh browser
-    context and returns a :class:`StreamlitPage` once the script run has finished and every visible
-    chart has rendered. ``viewport`` is ``"desktop"`` (1440x900) or ``"phone"`` (390x844, touch,
-    2x pixels); ``theme`` is ``"light"`` or ``"dark"``. Every context it opened is closed when the
-    test ends.
+    base_url=None, pin_theme=True)`` opens ``app_url/slug?params`` (or ``base_url/slug?params``)
+    in a fresh browser context and returns a :class:`StreamlitPage` once the script run has
+    finished and every visible chart has rendered. ``viewport`` is ``"desktop"`` (1440x900) or
+    ``"phone"`` (390x844, touch, 2x pixels); ``theme`` is ``"light"`` or ``"dark"``. Every context
+    it opened is closed when the test ends. ``pin_theme=False`` leaves ``embed_options`` out of the
+    URL, so the app keeps its "Use system setting" theme and follows
+    :meth:`StreamlitPage.set_color_scheme` without a reload.
+``open_shared_page`` (module)
+    The same factory, but its tabs stay open until the test module ends, so that several tests can
+    share one load of a page (a test that changes the page must run after the tests that need it
+    unchanged; pytest runs a module's tests in the order they are written).
 ``app_page`` (function)
     ``open_page()``: the home page, desktop, light.
 ``screenshot_dir`` (session)
@@ -33,8 +39,10 @@ Fixtures
 
 :class:`StreamlitPage` (what ``open_page`` returns)
     ``.page`` (the Playwright page), ``.slug``, ``.viewport``, ``.theme``;
-    ``goto(slug, params=None, theme=None)``; ``wait_for_run()`` (no script running, the "running"
-    status widget gone, visible charts rendered); ``rerun_after(action)`` (do something that
+    ``goto(slug, params=None, theme=None, pin_theme=True)``; ``set_color_scheme(theme)`` (switch
+    the browser's colour scheme on a page opened with ``pin_theme=False`` and wait until the app
+    and its charts show it); ``wait_for_run()`` (no script running, the "running" status widget
+    gone, visible charts rendered); ``rerun_after(action)`` (do something that
     triggers a rerun, e.g. a key press, and wait until that rerun has finished);
     ``widget(key)`` (the locator of the widget with that key: Streamlit marks its container with
     the class ``st-key-<key>``); ``query_params()`` (the URL's parameters, without the theme's);
@@ -48,6 +56,8 @@ Themes: Streamlit 1.67 follows the ``embed_options=dark_theme`` / ``embed_option
 query parameter (read by the frontend whether or not ``embed=true`` is set, and kept in the URL when
 bound widgets rewrite it) and otherwise the browser's ``prefers-color-scheme`` (the default
 "Use system setting" theme). ``open_page`` sets both; ``active_theme()`` checks what the page shows.
+Without the query parameter (``pin_theme=False``) the app follows ``prefers-color-scheme`` live,
+Plotly charts included, which lets one load of a page be checked and photographed in both themes.
 
 Writing a page test (what ``tests/e2e/test_pages.py`` is expected to look like)::
 
@@ -145,6 +155,28 @@ _JS_FIGURES = """() => {
         }));
 }"""
 
+# Does the page show the wanted scheme (argument: true for dark)? The app's background and the paper
+# of every visible Plotly chart (a transparent paper shows the app's background) must agree.
+_JS_SCHEME_SHOWN = """(dark) => {
+    const luminance = (css) => {
+        const parts = (css || '').match(/[\\d.]+/g);
+        if (!parts || parts.length < 3 || (parts.length > 3 && Number(parts[3]) === 0)) return null;
+        const [red, green, blue] = parts.slice(0, 3).map(Number);
+        return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255;
+    };
+    const app = document.querySelector('[data-testid="stApp"]');
+    const background = app && luminance(getComputedStyle(app).backgroundColor);
+    if (background === null || background === undefined || (background < 0.5) !== dark) return false;
+    for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+        if (chart.offsetParent === null) continue;
+        const svg = chart.querySelector('.js-plotly-plot .main-svg');
+        if (!svg) return false;
+        const paper = luminance(getComputedStyle(svg).backgroundColor);
+        if (paper !== null && (paper < 0.5) !== dark) return false;
+    }
+    return true;
+}"""
+
 # The height of everything Streamlit lays out: its main area scrolls inside its own container.
 _JS_CONTENT_HEIGHT = """() => Math.max(document.documentElement.scrollHeight,
     ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], '
@@ -172,23 +204,46 @@ class StreamlitPage:
         self.screenshot_dir = screenshot_dir
         self.viewport = viewport
         self.theme = theme
+        self.pin_theme = True
         self.slug = ""
 
     def goto(self, slug: str = "", params: dict[str, Any] | None = None, *,
-             theme: str | None = None) -> StreamlitPage:
-        """Open ``/slug?params`` (``params`` values may be lists for repeated keys) and wait."""
+             theme: str | None = None, pin_theme: bool = True) -> StreamlitPage:
+        """Open ``/slug?params`` (``params`` values may be lists for repeated keys) and wait.
+
+        ``pin_theme=False`` opens the page without ``embed_options``: the app then follows the
+        browser's colour scheme (set to ``theme`` here), and :meth:`set_color_scheme` switches it.
+        """
         theme = theme or self.theme
         if theme not in THEMES:
             raise ValueError(f"theme must be one of {THEMES}; got {theme!r}")
         query = dict(params or {})
-        query["embed_options"] = f"{theme}_theme"
+        if pin_theme:
+            query["embed_options"] = f"{theme}_theme"
         url = f"{self.base_url}/{slug.strip('/')}?{urllib.parse.urlencode(query, doseq=True)}"
         self.page.emulate_media(color_scheme=theme)
         self.page.goto(url, wait_until="domcontentloaded")
         self.slug = slug.strip("/")
         self.theme = theme
+        self.pin_theme = pin_theme
         self.wait_for_run()
         return self
+
+    def set_color_scheme(self, theme: str, timeout_ms: int = E2E_TIMEOUT_MS) -> None:
+        """Switch the browser's ``prefers-color-scheme`` and wait until the app and its charts show it.
+
+        Only a page opened with ``pin_theme=False`` follows the switch (no reload, no rerun).
+        """
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {THEMES}; got {theme!r}")
+        if self.pin_theme:
+            raise ValueError("set_color_scheme needs a page opened with pin_theme=False; this one "
+                             f"pins the {self.theme} theme through embed_options")
+        self.page.emulate_media(color_scheme=theme)
+        self.page.wait_for_function(_JS_SCHEME_SHOWN, arg=theme == "dark", timeout=timeout_ms,
+                                    polling=100)
+        self.theme = theme
+        self.wait_for_run(timeout_ms)
 
     def wait_for_run(self, timeout_ms: int = E2E_TIMEOUT_MS) -> None:
         """Wait until no script runs, the status widget shows no run and visible charts rendered."""
@@ -320,10 +375,27 @@ def screenshot_dir() -> Path:
 def open_page(browser: Any, app_url: str,
               screenshot_dir: Path) -> Iterator[Callable[..., StreamlitPage]]:
     """Factory of :class:`StreamlitPage` tabs, each in its own browser context, closed at the end."""
+    with _page_opener(browser, app_url, screenshot_dir) as opener:
+        yield opener
+
+
+@pytest.fixture(scope="module")
+def open_shared_page(browser: Any, app_url: str,
+                     screenshot_dir: Path) -> Iterator[Callable[..., StreamlitPage]]:
+    """Like ``open_page``, but every tab it opened stays open until the test module ends."""
+    with _page_opener(browser, app_url, screenshot_dir) as opener:
+        yield opener
+
+
+@contextlib.contextmanager
+def _page_opener(browser: Any, app_url: str,
+                 screenshot_dir: Path) -> Iterator[Callable[..., StreamlitPage]]:
+    """The factory behind ``open_page`` and ``open_shared_page``; closes its contexts on exit."""
     contexts: list[Any] = []
 
     def _open(slug: str = "", *, params: dict[str, Any] | None = None, viewport: str = "desktop",
-              theme: str = "light", base_url: str | None = None) -> StreamlitPage:
+              theme: str = "light", base_url: str | None = None,
+              pin_theme: bool = True) -> StreamlitPage:
         if viewport not in VIEWPORTS:
             raise ValueError(f"viewport must be one of {sorted(VIEWPORTS)}; got {viewport!r}")
         if theme not in THEMES:
@@ -334,12 +406,14 @@ def open_page(browser: Any, app_url: str,
         context.set_default_timeout(E2E_TIMEOUT_MS)
         view = StreamlitPage(context.new_page(), base_url or app_url, screenshot_dir,
                              viewport=viewport, theme=theme)
-        return view.goto(slug, params, theme=theme)
+        return view.goto(slug, params, theme=theme, pin_theme=pin_theme)
 
-    yield _open
-    for context in contexts:
-        with contextlib.suppress(Exception):
-            context.close()
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            with contextlib.suppress(Exception):
+                context.close()
 
 
 @pytest.fixture
