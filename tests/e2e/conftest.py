@@ -15,6 +15,8 @@ Fixtures
     front of ``deploy/run_replicas.sh``, for instance) instead of starting one.
 ``fresh_app_url`` (function)
     A server of the test's own that has served nothing yet (no warm-up): for first-visit tests.
+``warmed_fresh_app_url`` (function)
+    A server of the test's own whose only visit is ``deploy/warm_up.py``'s, as right after a deploy.
 ``browser`` (session)
     One headless Chromium (``/usr/bin/chromium``). Fails with an install hint if it is missing.
 ``open_page`` (function)
@@ -77,6 +79,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import importlib.util
 import os
 import re
 import signal
@@ -344,6 +347,13 @@ def fresh_app_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def warmed_fresh_app_url(fresh_app_url: str) -> str:
+    """A server of its own whose only visit so far is ``deploy/warm_up.py``'s, as after a deploy."""
+    _warm_up(fresh_app_url)
+    return fresh_app_url
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium from /usr/bin/chromium for the whole session."""
@@ -486,27 +496,21 @@ def _warm_up(url: str) -> None:
     Streamlit 1.67 runs the very first script run of a server process as an old-style multipage
     app when a ``pages/`` folder sits next to the entry script; only after ``st.navigation`` has
     run once does it route by the navigation's URL paths. Warming up keeps that one-time effect
-    out of the page tests; ``test_smoke.py`` tests the first visit on a fresh server by itself.
+    out of the page tests, with the same ``deploy/warm_up.py`` that deployments run;
+    ``test_smoke.py`` tests the first visit on a fresh server, unwarmed and warmed.
     """
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.sync.client import connect
+    try:
+        _deploy_warm_up()(url, SERVER_START_TIMEOUT_S)
+    except TimeoutError as exc:
+        pytest.fail(f"the warm-up run of the home page failed: {exc}")
 
-    request = BackMsg()
-    request.rerun_script.page_name = ""
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    ws_url = f"ws://{urllib.parse.urlsplit(url).netloc}/_stcore/stream"
-    with connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
-        ws.send(request.SerializeToString())
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                pytest.fail(f"the warm-up run of the home page on {url} did not finish in time")
-            message = ForwardMsg()
-            message.ParseFromString(ws.recv(timeout=remaining))
-            if (message.WhichOneof("type") == "script_finished"
-                    and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
-                return
+
+def _deploy_warm_up() -> Callable[[str, float], None]:
+    """``warm_up`` from deploy/warm_up.py (a script folder, not a package)."""
+    spec = importlib.util.spec_from_file_location("lossviz_deploy_warm_up", REPO_ROOT / "deploy" / "warm_up.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.warm_up
 
 
 def _free_port() -> int:
