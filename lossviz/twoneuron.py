@@ -838,8 +838,9 @@ def contour_segments(x, y, values, level: float) -> tuple[np.ndarray, np.ndarray
         )
     level = _scalar(level, "level")
     above = v > level
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # Horizontal edges (i, j)–(i, j+1) and vertical edges (i, j)–(i+1, j): where crossed.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # Horizontal edges (i, j)–(i, j+1) and vertical edges (i, j)–(i+1, j): where crossed;
+        # the fractions of uncrossed edges (0/0, x/0, or overflowing) are masked out below.
         h_cross = above[:, :-1] != above[:, 1:]
         h_t = (level - v[:, :-1]) / (v[:, 1:] - v[:, :-1])
         v_cross = above[:-1, :] != above[1:, :]

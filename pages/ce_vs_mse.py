@@ -133,9 +133,10 @@ st.markdown("because p(1 − p) is at most 1/4 (at p = 1/2).")
 
 facts = None
 with explain_errors("The seed check"):
-    facts = seed_facts(y)
+    # `facts` last: it gates everything below, so it is set only when all three succeeded.
     seed_curves = lesson_curves(y, variable="p")
     extreme = cv.marker_readout(cv.P_MIN if y == 1 else 1.0 - cv.P_MIN, y, variable="p")
+    facts = seed_facts(y)
 
 if facts is not None:
     wrong_word = "p → 0" if y == 1 else "p → 1"

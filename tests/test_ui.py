@@ -37,10 +37,20 @@ def bound_widget_app():
     widgets.slider("gamma", 0.0, 5.0, 2.0, key="t_gamma")
 
 
+def stepped_slider_app():
+    import streamlit as st
+
+    from lossviz.ui import widgets
+
+    st.write(repr(widgets.slider("epoch", 0, 500, 500, step=5, key="t_epoch")))
+    st.write(repr(widgets.slider("p", 0.1, 0.9, 0.5, step=0.05, key="t_p")))
+
+
 def test_core_value_error_becomes_a_message_and_the_page_goes_on():
     at = AppTest.from_function(explain_errors_app).run()
     assert not at.exception
-    assert "Your smoothing cannot be used: label_smoothing must be in [0, 1]; got 2." in at.error[0].value
+    # The message is escaped for Markdown (see markdown_literal), so it shows character for character.
+    assert r"Your smoothing cannot be used: label\_smoothing must be in \[0\, 1\]\; got 2." in at.error[0].value
     assert at.markdown[-1].value == "the rest of the page"
 
 
@@ -60,3 +70,24 @@ def test_widgets_are_bound_to_the_url():
     at.query_params = {"t_gamma": "99"}
     at.run()
     assert at.slider(key="t_gamma").value == 2.0, "out-of-range links fall back to the default"
+
+
+def test_markdown_literal_shows_typed_text_and_never_a_link():
+    from lossviz.ui.errors import markdown_literal
+
+    escaped = markdown_literal("'[a](//a.bc)' and ![](//x.y/i) :red[hi] $x$ <b>")
+    assert "](" not in escaped and "![" not in escaped and ":red[" not in escaped and "$x$" not in escaped
+    # Removing the escapes gives the text back: nothing is lost, only disarmed.
+    assert escaped.replace("\\", "") == "'[a](//a.bc)' and ![](//x.y/i) :red[hi] $x$ <b>"
+
+
+def test_slider_hands_the_page_a_value_on_its_step_grid():
+    """Streamlit takes ?t_epoch=1 on a step-5 slider as it is (found by tests/test_pages_fuzz.py);
+    it reads 497.5 on an integer slider as 497, whose nearest grid value is 495."""
+    for link, epoch, p in [({"t_epoch": "1", "t_p": "0.26"}, 0, 0.25), ({"t_epoch": "497.5"}, 495, 0.5),
+                           ({"t_epoch": "35", "t_p": "0.85"}, 35, 0.85)]:
+        at = AppTest.from_function(stepped_slider_app)
+        at.query_params = link
+        at.run()
+        assert not at.exception
+        assert [m.value for m in at.markdown] == [repr(epoch), repr(p)], f"link {link}"

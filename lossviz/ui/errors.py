@@ -10,13 +10,27 @@ Streamlit's own rerun/stop signals derive from BaseException, so they pass throu
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 
 import streamlit as st
 
-__all__ = ["explain_errors", "run_page"]
+__all__ = ["explain_errors", "markdown_literal", "run_page"]
 
 log = logging.getLogger("lossviz")
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark and then shows as itself;
+# escaping all of them also disarms Streamlit's own syntax (:red[...], :material/...:, $...$).
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` escaped so that Streamlit's Markdown shows it character for character.
+
+    Error messages quote what the learner typed or put in a link ("'[a](//x)' is not a number");
+    unescaped, that would render as a live link or load an image inside the app's own message.
+    """
+    return _ASCII_PUNCTUATION.sub(r"\\\1", str(text))
 
 
 @contextmanager
@@ -25,7 +39,7 @@ def explain_errors(what: str = "These inputs", container=None):
     try:
         yield
     except ValueError as exc:
-        (container or st).error(f"{what} cannot be used: {exc}.", icon=":material/error:")
+        (container or st).error(f"{what} cannot be used: {markdown_literal(exc)}.", icon=":material/error:")
 
 
 def run_page(page) -> None:

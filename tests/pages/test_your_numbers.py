@@ -3,6 +3,7 @@ uploads, and a corpus of bad inputs that each get a message (never an exception)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,10 +29,15 @@ def open_page(query_params=None) -> AppTest:
     return at
 
 
+def unescaped(markdown: str) -> str:
+    """An error's text as the learner reads it: explain_errors escapes it for Markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
     """Everything the page wrote as text, for "is this number shown" checks."""
     parts = [m.value for m in at.markdown] + [s.value for s in at.success] + [w.value for w in at.warning]
-    parts += [e.value for e in at.error] + [i.value for i in at.info] + [c.value for c in at.caption]
+    parts += [unescaped(e.value) for e in at.error] + [i.value for i in at.info] + [c.value for c in at.caption]
     return "\n".join(parts)
 
 
@@ -198,7 +204,7 @@ CSV_CASES = [
 
 def assert_explained(at: AppTest, fragment: str, context: str) -> None:
     assert not at.exception, f"{context}: exception {[e.message for e in at.exception]}"
-    messages = [e.value for e in at.error]
+    messages = [unescaped(e.value) for e in at.error]
     assert any(fragment in message for message in messages), f"{context}: expected {fragment!r} in {messages}"
     assert "appear here as soon as the input above can be read" in texts(at), f"{context}: no guidance shown"
     assert any("lesson map" in link.label for link in at.get("page_link")), f"{context}: the page stopped early"
