@@ -16,4 +16,6 @@ if [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-exec python -m pytest "$@"
+# One worker per core (-n auto); --dist loadfile keeps each test file in one worker, which the
+# browser tests need (a module's tests share one server and tabs, in the order they are written).
+exec python -m pytest -n auto --dist loadfile "$@"
