@@ -1,6 +1,6 @@
 """Smoke tests that prove the browser harness on the home page (server, Chromium, themes, viewports).
 
-The lesson pages get their own tests in ``test_pages.py``, built on the same fixtures. The last
+The lesson pages get their own tests in ``test_pages_in_browser.py``, built on the same fixtures. The last
 test opens a lesson's deep link on a server that has served nothing yet, the one situation the
 shared, warmed-up server of the other tests cannot show.
 """
