@@ -3,8 +3,8 @@
 Every loss ``f(prediction, target, *, ..., reduction="mean")`` has a twin ``f_grad`` with the same
 signature that returns d(reduced loss)/d(prediction), the same shape as the prediction. Under
 ``reduction="none"`` the twin returns each element's own derivative. Each pair sits side by side:
-a private ``_terms`` function computes the unreduced values and the unreduced derivatives, the
-public pair validates, reduces and scales with the same divisor. The two losses a training loop
+a private kernel computes the unreduced values and the unreduced derivatives, the public pair
+validates, reduces and scales with the same divisor. The two losses a training loop
 calls at every step, ``bce_with_logits`` and ``cross_entropy``, also have a
 ``*_value_and_grad`` form that validates once and shares the work between the two.
 
@@ -242,8 +242,8 @@ def bce_with_logits_value_and_grad(z, y, *, weight=None, pos_weight=None, reduct
 
 
 def _bce_logits_value(z, y, w, pw):
-    # log(1 + e^(−|z|)) from np.exp and np.log1p: the same softplus as scipy's log_expit, at 60 %
-    # of its cost on large arrays (bench/bench_core.py), and it is the loss's only transcendental.
+    # log(1 + e^(−|z|)) with np.exp and np.log1p: the softplus that scipy's log_expit computes, at
+    # about half its cost on large arrays (bench/bench_core.py). The exponent is never positive.
     softplus = np.log1p(np.exp(-np.abs(z)))
     if pw is None:
         value = np.maximum(z, 0.0)
