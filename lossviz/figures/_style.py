@@ -8,11 +8,13 @@ colours are left to the renderer's template, so Streamlit's dark theme applies u
 
 from __future__ import annotations
 
+import copy
 import csv
 import functools
 import io
 import json
 
+import numpy as np
 import plotly.graph_objects as go
 
 __all__ = [
@@ -21,9 +23,12 @@ __all__ = [
     "FONT_SIZE",
     "LINE_WIDTH",
     "add_animation_controls",
+    "fast_figure",
     "figure_to_csv",
     "figure_to_html",
     "house_figure",
+    "plain_layout",
+    "round_significant",
     "style_figure",
 ]
 
@@ -220,5 +225,81 @@ def _house_layout(axes_json: str, titled: bool, x_title, y_title, height: int) -
     styled = style_figure(skeleton, title="title" if titled else None, x_title=x_title, y_title=y_title,
                           height=height)
     layout = styled.layout.to_plotly_json()
+    layout.pop("template", None)
+    return json.dumps(layout)
+
+
+def plain_layout(
+    *,
+    title,
+    x_title,
+    y_title,
+    height: int = 420,
+    legend: bool = True,
+    legend_rows: int = 0,
+    **overrides,
+) -> dict:
+    """``style_figure``'s layout as a plain dict, axis titles filled in, ``overrides`` merged.
+
+    The legend sits at the bottom of the figure (container coordinates), under the x-axis title:
+    Plotly grows the bottom margin for it however many rows it wraps onto (a phone wraps a lot),
+    whereas a legend above the plot would cover the title. ``legend_rows`` adds that many rows'
+    height to the figure so the plot area keeps its size on a desktop.
+    """
+    layout = json.loads(_plain_base_layout(int(height), title is not None, bool(legend)))
+    if title is not None:
+        layout["title"]["text"] = title
+    layout["xaxis"]["title"]["text"] = x_title
+    layout["yaxis"]["title"]["text"] = y_title
+    layout["legend"] = {
+        **layout.get("legend", {}),
+        "orientation": "h",
+        "yref": "container",
+        "y": 0.0,
+        "yanchor": "bottom",
+        "x": 0.0,
+        "xanchor": "left",
+    }
+    layout["height"] += 26 * max(legend_rows, 1)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key].update(copy.deepcopy(value))
+        else:
+            layout[key] = value
+    return layout
+
+
+def fast_figure(data: list, layout: dict) -> go.Figure:
+    """``go.Figure`` without Plotly's per-property validation (``_validate=False``), ~15× faster.
+
+    The dicts are checked where it costs nothing at run time: the tests rebuild every figure
+    with validation on, which raises on any invalid property.
+    """
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def round_significant(values, digits: int = 4):
+    """Round to ``digits`` significant digits, as float32 (half the JSON of float64); NaN stays NaN."""
+    x = np.asarray(values, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        magnitude = np.floor(np.log10(np.abs(x)))
+    magnitude = np.where(np.isfinite(magnitude), magnitude, 0.0)
+    factor = 10.0 ** (digits - 1 - magnitude)
+    with np.errstate(invalid="ignore", over="ignore"):
+        rounded = np.round(x * factor) / factor
+    return np.where(np.isfinite(rounded), rounded, x).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=16)
+def _plain_base_layout(height: int, has_title: bool, legend: bool) -> str:
+    fig = style_figure(
+        go.Figure(),
+        title="t" if has_title else None,
+        x_title="x",
+        y_title="y",
+        height=height,
+        legend=legend,
+    )
+    layout = fig.layout.to_plotly_json()
     layout.pop("template", None)
     return json.dumps(layout)

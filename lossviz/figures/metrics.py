@@ -10,7 +10,6 @@ both stay readable on a phone and on a projector.
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 

@@ -9,7 +9,6 @@ shows where each break starts.
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 
