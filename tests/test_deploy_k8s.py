@@ -254,6 +254,8 @@ def consistency_problems(root: Path) -> list[str]:
     # Security: the Dockerfile's user, read-only root, emptyDirs where Streamlit writes.
     pod_security = pod["spec"].get("securityContext", {})
     security = container.get("securityContext", {})
+    if docker.get("user") not in (docker["user_name"], str(docker["uid"])):
+        problems.append(f"the Dockerfile runs as {docker.get('user')!r}, not the user it creates ({docker['user_name']})")
     if pod_security.get("runAsUser") != docker["uid"] or not pod_security.get("runAsNonRoot"):
         problems.append(f"the pod does not run as non-root uid {docker['uid']} (the Dockerfile's user)")
     if security.get("readOnlyRootFilesystem") is not True:
@@ -383,8 +385,11 @@ def test_ports_paths_and_policies_agree():
 
 
 def copy_of_the_files(tmp_path: Path) -> Path:
+    """A copy of everything the checks read, to be changed by a test."""
     for relative in (K8S, DOCKERFILE.parent, STREAMLIT_CONFIG.parent):
-        shutil.copytree(ROOT / relative, tmp_path / relative, dirs_exist_ok=True)
+        shutil.copytree(ROOT / relative, tmp_path / relative, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("cookie-secret.env"))
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
     return tmp_path
 
 
@@ -394,6 +399,7 @@ MUTATIONS = [
     (DOCKERFILE, "EXPOSE 8501", "EXPOSE 8080", "EXPOSE [8080]"),
     (DOCKERFILE, "127.0.0.1:8501/_stcore/health", "127.0.0.1:8501/healthz", "/healthz"),
     (DOCKERFILE, "--uid 10001", "--uid 10002", "uid 10002"),
+    (DOCKERFILE, "USER lossviz", "USER root", "runs as 'root'"),
     (STREAMLIT_CONFIG, "maxUploadSize = 1\n", "maxUploadSize = 5\n", "'6m'"),
     (STREAMLIT_CONFIG, "[server]\n", "[server]\nport = 9000\n", "server.port is 9000"),
     (STREAMLIT_CONFIG, "[server]\n", '[server]\nbaseUrlPath = "lossviz"\n', "baseUrlPath"),
@@ -445,7 +451,8 @@ def test_kubectl_kustomize_renders_valid_objects(tmp_path):
     that without the operator's secret file kustomize refuses to render anything.
     """
     folder = tmp_path / "k8s"
-    shutil.copytree(ROOT / K8S, folder)
+    # Without an operator's own cookie-secret.env, should this checkout have one.
+    shutil.copytree(ROOT / K8S, folder, ignore=shutil.ignore_patterns("cookie-secret.env"))
     refused = subprocess.run(["kubectl", "kustomize", str(folder)], capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and "cookie-secret.env" in refused.stderr
     (folder / "cookie-secret.env").write_text(f"{COOKIE_SECRET_VARIABLE}=0123456789abcdef\n")
