@@ -57,164 +57,171 @@ lesson_header(
 
 # --------------------------------------------------------------------------------------------
 st.header("1. The same logits, two heads")
-mode = widgets.segmented_control("The data", MODES, default=MODES[0], required=True, wrap=True, key="mlc_mode")
-multi_label = mode != MODES[1]
-left, right = st.columns([1, 2])
-with left:
-    n_classes = widgets.slider("Number of classes C", 2, MAX_CLASSES, 5, key="mlc_c")
-with right:
-    labels = CLASS_LABELS[:n_classes]
-    if multi_label:
-        picked = widgets.multiselect("Positive classes (y = 1)", labels, default=["class 0", "class 1"], key="mlc_pos")
-        positives = sorted(labels.index(label) for label in picked if label in labels)
-    else:
-        picked_one = widgets.segmented_control(
-            "The true class", labels, default="class 0", required=True, wrap=True, key="mlc_true"
-        )
-        positives = [labels.index(picked_one) if picked_one in labels else 0]
-y = tuple(1.0 if j in positives else 0.0 for j in range(n_classes))
-
-st.caption(f"Logits z_j, from −{LOGIT_LIMIT:g} to {LOGIT_LIMIT:g} (the same numbers feed both heads):")
-logits = []
-slider_columns = st.columns(5)
-for j in range(n_classes):
-    with slider_columns[j % 5]:
-        logits.append(widgets.slider(f"z{j}", -LOGIT_LIMIT, LOGIT_LIMIT, DEFAULT_LOGITS[j], step=0.1, key=f"mlc_z{j}"))
-logits = tuple(logits)
-
-st.markdown("**Sigmoid head**: one independent sigmoid and binary cross-entropy per class (seed 002).")
-st.latex(r"p_j = \sigma(z_j)")
-st.latex(r"L = -\sum_j \left[y_j \log p_j + (1-y_j)\log(1-p_j)\right]")
-st.latex(r"\frac{\partial L}{\partial z_j} = \sigma(z_j) - y_j")
-st.markdown(
-    "**Softmax head**: one softmax over the classes, cross-entropy scaled by $1/M$ for $M$ positives (seed 004)."
-)
-st.latex(r"s_j = \frac{e^{z_j}}{\sum_k e^{z_k}}")
-st.latex(r"L = \frac{1}{M}\sum_{i:\,y_i = 1} -\log s_i")
-st.latex(r"\frac{\partial L}{\partial z_j} = s_j - \frac{y_j}{M}")
-
-sig = soft = None
-with explain_errors("These logits and targets"):
-    sig = mc.sigmoid_head(logits, y)
-    if positives:
-        soft = mc.softmax_head(logits, y)
-if sig is not None and soft is None:
-    st.warning(
-        "No class is positive. The sigmoid head handles that (every σ(z_j) should go to 0), but a softmax head "
-        'cannot: its probabilities always sum to 1, so it has no way to say "none of these", and its '
-        "cross-entropy is undefined without a positive class. Pick at least one positive class to compare.",
-        icon=":material/info:",
-    )
-
-if sig is not None:
-    m = sig.n_positive
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("sigmoid: Σ_j p_j", f"{sig.probability_sum:.3f}")
-    c2.metric("sigmoid: BCE summed over classes", f"{sig.loss:.4g}")
-    if soft is not None:
-        c3.metric("softmax: Σ_j s_j", f"{soft.probability_sum:.3f}")
-        c4.metric(f"softmax: CE (1/M, M = {m})", f"{soft.loss:.4g}")
-
-    fig_p = figs.heads_probability_figure(
-        y,
-        sig.probabilities,
-        soft.probabilities if soft is not None else None,
-        title="Probabilities: sigmoid vs softmax head",
-    )
-    chart(fig_p, key="mlc_fig_probs")
-    export_buttons(fig_p, name="two-heads-probabilities", key="mlc_exp_probs")
-
-    fig_g = figs.heads_gradient_figure(
-        sig.gradient, soft.gradient if soft is not None else None, title="∂L/∂z_j under each head"
-    )
-    chart(fig_g, key="mlc_fig_grads")
-    export_buttons(fig_g, name="two-heads-gradients", key="mlc_exp_grads")
-
-    sig_pred = [j for j in range(n_classes) if sig.predicted[j]]
-    text = (
-        f"**Sigmoid head.** Each class gets its own probability $\\sigma(z_j)$; here they sum to "
-        f"{sig.probability_sum:.3f}. Thresholded at 0.5 it predicts classes {_classes(sig_pred)} (target: "
-        f"{_classes(positives)}). Each logit's gradient $\\sigma(z_j) - y_j$ depends on that logit alone: a positive "
-        "class is pushed up until σ → 1, a negative one down until σ → 0, whatever the other classes do. Its loss "
-        f"is summed over the classes, as seed 002 writes it; Keras and PyTorch report the mean, "
-        f"{sig.loss:.4g}/{n_classes} = {sig.loss / n_classes:.4g}."
-    )
-    if soft is not None:
-        soft_pred = [j for j in range(n_classes) if soft.predicted[j]]
-        best = soft.best_positive_probability
-        text += (
-            f"\n\n**Softmax head.** Its probabilities always sum to 1 ({soft.probability_sum:.3f}), so the "
-            f"M = {m} positive class{'es' if m != 1 else ''} share one unit of probability. Thresholded at 0.5 it "
-            f"predicts classes {_classes(soft_pred)}. Its loss is smallest, log M = {soft.loss_floor:.4g}, when "
-            f"each positive gets exactly 1/M = {best:.4g} (it is {soft.loss:.4g} now), and its gradient "
-            "$s_k - 1/M$ is zero there. "
-        )
-        if m >= 2:
-            text += (
-                f"So even a perfectly trained softmax head gives each positive {best:.4g}, "
-                f"{'below' if best < 0.5 else 'not above'} the 0.5 threshold: thresholded, it predicts none of "
-                'the positives. Multi-label data needs a decoding rule such as "the top M classes", or, '
-                "better, the sigmoid head."
-            )
+# The data, logits and step sliders drive section 1 only: a change reruns this fragment.
+@st.fragment
+def logits_section() -> None:
+    mode = widgets.segmented_control("The data", MODES, default=MODES[0], required=True, wrap=True, key="mlc_mode")
+    multi_label = mode != MODES[1]
+    left, right = st.columns([1, 2])
+    with left:
+        n_classes = widgets.slider("Number of classes C", 2, MAX_CLASSES, 5, key="mlc_c")
+    with right:
+        labels = CLASS_LABELS[:n_classes]
+        if multi_label:
+            picked = widgets.multiselect("Positive classes (y = 1)", labels, default=["class 0", "class 1"], key="mlc_pos")
+            positives = sorted(labels.index(label) for label in picked if label in labels)
         else:
-            text += (
-                "With one positive class this is the ordinary softmax cross-entropy, the right head for "
-                "multi-class data: it can drive s_t → 1."
+            picked_one = widgets.segmented_control(
+                "The true class", labels, default="class 0", required=True, wrap=True, key="mlc_true"
             )
-    st.markdown(text)
+            positives = [labels.index(picked_one) if picked_one in labels else 0]
+    y = tuple(1.0 if j in positives else 0.0 for j in range(n_classes))
 
-    if soft is not None and m >= 1:
-        seed_version = mc.seed_004_multilabel_grad(logits, y)
-        gap = float(abs(seed_version - soft.gradient).max())
-        st.markdown(
-            "**Checking seed 004.** For a positive class the tutorial writes $\\frac{1}{M}[(s_k - 1) + (M - 1)s_k]$, "
-            "for a negative class $s_n = e^{z_n}/\\sum_j e^{z_j}$. Expanding, "
-            "$\\frac{1}{M}[(s_k - 1) + (M - 1)s_k] = \\frac{1}{M}(M s_k - 1) = s_k - \\frac{1}{M}$. Computed from the "
-            f"tutorial's two cases at your logits, they differ from $s - y/M$ by at most {gap:.1e}: these formulas "
-            "are right. Keras' `categorical_crossentropy` on the same multi-hot target has no $1/M$: it gives "
-            f"{soft.unscaled_loss:.4g} = {m} × {soft.loss:.4g} and a gradient $M s - y$, with the same optimum "
-            "$s_i = 1/M$."
-        )
+    st.caption(f"Logits z_j, from −{LOGIT_LIMIT:g} to {LOGIT_LIMIT:g} (the same numbers feed both heads):")
+    logits = []
+    slider_columns = st.columns(5)
+    for j in range(n_classes):
+        with slider_columns[j % 5]:
+            logits.append(widgets.slider(f"z{j}", -LOGIT_LIMIT, LOGIT_LIMIT, DEFAULT_LOGITS[j], step=0.1, key=f"mlc_z{j}"))
+    logits = tuple(logits)
 
-    # ----------------------------------------------------------------------------------------
-    st.subheader("Where gradient descent takes each head")
-    steps = widgets.slider("Gradient-descent steps on the logits", 10, 1000, 200, step=10, key="mlc_steps")
-
-    def reveal_training() -> None:
-        sig_path = train(logits, y, head="sigmoid", learning_rate=LEARNING_RATE, steps=steps)
-        soft_path = train(logits, y, head="softmax", learning_rate=LEARNING_RATE, steps=steps) if soft else None
-        fig_t = figs.heads_training_figure(
-            y,
-            sig_path,
-            soft_path,
-            learning_rate=LEARNING_RATE,
-            title="Probabilities during gradient descent",
-        )
-        chart(fig_t, key="mlc_fig_train")
-        export_buttons(fig_t, name="two-heads-training", key="mlc_exp_train")
-        pos_sig = ", ".join(f"{sig_path[-1, j]:.3f}" for j in positives) or "none"
-        summary = (
-            f"After {steps} steps of $z \\leftarrow z - {LEARNING_RATE:g}\\cdot\\partial L/\\partial z$ (as if the "
-            f"network could set these logits freely), the sigmoid head gives the positive classes {pos_sig}"
-        )
-        if soft_path is not None:
-            pos_soft = ", ".join(f"{soft_path[-1, j]:.3f}" for j in positives)
-            summary += f"; the softmax head gives them {pos_soft}, heading for 1/M = {1 / m:.3f}"
-        st.markdown(summary + ".")
-
-    predict_then_reveal(
-        "The target has M positive classes. Trained long enough, what probability does the softmax head give "
-        "each positive class?",
-        ["Close to 1 each", "1/M each", "0.5 each", "It depends on the starting logits"],
-        key="mlc_predict_heads",
-        answer="1/M each",
-        explanation=(
-            "The $M$ probabilities must share a total of at most 1, and the loss $\\frac{1}{M}\\sum -\\log s_i$ is "
-            "smallest when they share it equally: $s_k - 1/M = 0$."
-            + (f" Here M = {m}, so 1/M = {1 / m:.4g}." if m else "")
-        ),
-        reveal=reveal_training,
+    st.markdown("**Sigmoid head**: one independent sigmoid and binary cross-entropy per class (seed 002).")
+    st.latex(r"p_j = \sigma(z_j)")
+    st.latex(r"L = -\sum_j \left[y_j \log p_j + (1-y_j)\log(1-p_j)\right]")
+    st.latex(r"\frac{\partial L}{\partial z_j} = \sigma(z_j) - y_j")
+    st.markdown(
+        "**Softmax head**: one softmax over the classes, cross-entropy scaled by $1/M$ for $M$ positives (seed 004)."
     )
+    st.latex(r"s_j = \frac{e^{z_j}}{\sum_k e^{z_k}}")
+    st.latex(r"L = \frac{1}{M}\sum_{i:\,y_i = 1} -\log s_i")
+    st.latex(r"\frac{\partial L}{\partial z_j} = s_j - \frac{y_j}{M}")
+
+    sig = soft = None
+    with explain_errors("These logits and targets"):
+        sig = mc.sigmoid_head(logits, y)
+        if positives:
+            soft = mc.softmax_head(logits, y)
+    if sig is not None and soft is None:
+        st.warning(
+            "No class is positive. The sigmoid head handles that (every σ(z_j) should go to 0), but a softmax head "
+            'cannot: its probabilities always sum to 1, so it has no way to say "none of these", and its '
+            "cross-entropy is undefined without a positive class. Pick at least one positive class to compare.",
+            icon=":material/info:",
+        )
+
+    if sig is not None:
+        m = sig.n_positive
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("sigmoid: Σ_j p_j", f"{sig.probability_sum:.3f}")
+        c2.metric("sigmoid: BCE summed over classes", f"{sig.loss:.4g}")
+        if soft is not None:
+            c3.metric("softmax: Σ_j s_j", f"{soft.probability_sum:.3f}")
+            c4.metric(f"softmax: CE (1/M, M = {m})", f"{soft.loss:.4g}")
+
+        fig_p = figs.heads_probability_figure(
+            y,
+            sig.probabilities,
+            soft.probabilities if soft is not None else None,
+            title="Probabilities: sigmoid vs softmax head",
+        )
+        chart(fig_p, key="mlc_fig_probs")
+        export_buttons(fig_p, name="two-heads-probabilities", key="mlc_exp_probs")
+
+        fig_g = figs.heads_gradient_figure(
+            sig.gradient, soft.gradient if soft is not None else None, title="∂L/∂z_j under each head"
+        )
+        chart(fig_g, key="mlc_fig_grads")
+        export_buttons(fig_g, name="two-heads-gradients", key="mlc_exp_grads")
+
+        sig_pred = [j for j in range(n_classes) if sig.predicted[j]]
+        text = (
+            f"**Sigmoid head.** Each class gets its own probability $\\sigma(z_j)$; here they sum to "
+            f"{sig.probability_sum:.3f}. Thresholded at 0.5 it predicts classes {_classes(sig_pred)} (target: "
+            f"{_classes(positives)}). Each logit's gradient $\\sigma(z_j) - y_j$ depends on that logit alone: a positive "
+            "class is pushed up until σ → 1, a negative one down until σ → 0, whatever the other classes do. Its loss "
+            f"is summed over the classes, as seed 002 writes it; Keras and PyTorch report the mean, "
+            f"{sig.loss:.4g}/{n_classes} = {sig.loss / n_classes:.4g}."
+        )
+        if soft is not None:
+            soft_pred = [j for j in range(n_classes) if soft.predicted[j]]
+            best = soft.best_positive_probability
+            text += (
+                f"\n\n**Softmax head.** Its probabilities always sum to 1 ({soft.probability_sum:.3f}), so the "
+                f"M = {m} positive class{'es' if m != 1 else ''} share one unit of probability. Thresholded at 0.5 it "
+                f"predicts classes {_classes(soft_pred)}. Its loss is smallest, log M = {soft.loss_floor:.4g}, when "
+                f"each positive gets exactly 1/M = {best:.4g} (it is {soft.loss:.4g} now), and its gradient "
+                "$s_k - 1/M$ is zero there. "
+            )
+            if m >= 2:
+                text += (
+                    f"So even a perfectly trained softmax head gives each positive {best:.4g}, "
+                    f"{'below' if best < 0.5 else 'not above'} the 0.5 threshold: thresholded, it predicts none of "
+                    'the positives. Multi-label data needs a decoding rule such as "the top M classes", or, '
+                    "better, the sigmoid head."
+                )
+            else:
+                text += (
+                    "With one positive class this is the ordinary softmax cross-entropy, the right head for "
+                    "multi-class data: it can drive s_t → 1."
+                )
+        st.markdown(text)
+
+        if soft is not None and m >= 1:
+            seed_version = mc.seed_004_multilabel_grad(logits, y)
+            gap = float(abs(seed_version - soft.gradient).max())
+            st.markdown(
+                "**Checking seed 004.** For a positive class the tutorial writes $\\frac{1}{M}[(s_k - 1) + (M - 1)s_k]$, "
+                "for a negative class $s_n = e^{z_n}/\\sum_j e^{z_j}$. Expanding, "
+                "$\\frac{1}{M}[(s_k - 1) + (M - 1)s_k] = \\frac{1}{M}(M s_k - 1) = s_k - \\frac{1}{M}$. Computed from the "
+                f"tutorial's two cases at your logits, they differ from $s - y/M$ by at most {gap:.1e}: these formulas "
+                "are right. Keras' `categorical_crossentropy` on the same multi-hot target has no $1/M$: it gives "
+                f"{soft.unscaled_loss:.4g} = {m} × {soft.loss:.4g} and a gradient $M s - y$, with the same optimum "
+                "$s_i = 1/M$."
+            )
+
+        # ----------------------------------------------------------------------------------------
+        st.subheader("Where gradient descent takes each head")
+        steps = widgets.slider("Gradient-descent steps on the logits", 10, 1000, 200, step=10, key="mlc_steps")
+
+        def reveal_training() -> None:
+            sig_path = train(logits, y, head="sigmoid", learning_rate=LEARNING_RATE, steps=steps)
+            soft_path = train(logits, y, head="softmax", learning_rate=LEARNING_RATE, steps=steps) if soft else None
+            fig_t = figs.heads_training_figure(
+                y,
+                sig_path,
+                soft_path,
+                learning_rate=LEARNING_RATE,
+                title="Probabilities during gradient descent",
+            )
+            chart(fig_t, key="mlc_fig_train")
+            export_buttons(fig_t, name="two-heads-training", key="mlc_exp_train")
+            pos_sig = ", ".join(f"{sig_path[-1, j]:.3f}" for j in positives) or "none"
+            summary = (
+                f"After {steps} steps of $z \\leftarrow z - {LEARNING_RATE:g}\\cdot\\partial L/\\partial z$ (as if the "
+                f"network could set these logits freely), the sigmoid head gives the positive classes {pos_sig}"
+            )
+            if soft_path is not None:
+                pos_soft = ", ".join(f"{soft_path[-1, j]:.3f}" for j in positives)
+                summary += f"; the softmax head gives them {pos_soft}, heading for 1/M = {1 / m:.3f}"
+            st.markdown(summary + ".")
+
+        predict_then_reveal(
+            "The target has M positive classes. Trained long enough, what probability does the softmax head give "
+            "each positive class?",
+            ["Close to 1 each", "1/M each", "0.5 each", "It depends on the starting logits"],
+            key="mlc_predict_heads",
+            answer="1/M each",
+            explanation=(
+                "The $M$ probabilities must share a total of at most 1, and the loss $\\frac{1}{M}\\sum -\\log s_i$ is "
+                "smallest when they share it equally: $s_k - 1/M = 0$."
+                + (f" Here M = {m}, so 1/M = {1 / m:.4g}." if m else "")
+            ),
+            reveal=reveal_training,
+        )
+
+
+logits_section()
+
 
 # --------------------------------------------------------------------------------------------
 st.header('2. The Keras trap: 96 % "accuracy" on 26 classes')
@@ -300,17 +307,24 @@ def reveal_trap() -> None:
         export_buttons(fig_sweep, name="keras-trap-vs-classes", key="mlc_exp_trap_sweep")
 
 
-predict_then_reveal(
-    "A model that always outputs 0 on a 26-class one-hot problem: what binary accuracy does Keras report?",
-    ["About 4 % (1/26)", "About 50 %", "About 96 % (25/26)", "0 %"],
-    key="mlc_predict_trap",
-    answer="About 96 % (25/26)",
-    explanation=(
-        f"Each sample has 25 zeros and one 1; outputting 0 gets the 25 zeros right: 25/26 = "
-        f"{all_zero_26.binary_accuracy:.2%}. Its categorical accuracy on balanced classes is "
-        f"{all_zero_26.categorical_accuracy:.2%} (1/26: every tie goes to class 0)."
-    ),
-    reveal=reveal_trap,
-)
+# The prediction and the trap's sliders drive this section only.
+@st.fragment
+def trap_section() -> None:
+    predict_then_reveal(
+        "A model that always outputs 0 on a 26-class one-hot problem: what binary accuracy does Keras report?",
+        ["About 4 % (1/26)", "About 50 %", "About 96 % (25/26)", "0 %"],
+        key="mlc_predict_trap",
+        answer="About 96 % (25/26)",
+        explanation=(
+            f"Each sample has 25 zeros and one 1; outputting 0 gets the 25 zeros right: 25/26 = "
+            f"{all_zero_26.binary_accuracy:.2%}. Its categorical accuracy on balanced classes is "
+            f"{all_zero_26.categorical_accuracy:.2%} (1/26: every tie goes to class 0)."
+        ),
+        reveal=reveal_trap,
+    )
+
+
+trap_section()
+
 
 next_lesson_link(SLUG)
