@@ -248,7 +248,7 @@ st.markdown(
     "the choice does to the loss surface of a whole model."
 )
 st.page_link(
-    "pages/likelihood_view.py",
+    "lessons/likelihood_view.py",
     label="The likelihood view: BCE, CE and MSE as negative log-likelihoods",
     icon=":material/landscape:",
 )

@@ -476,7 +476,7 @@ def training_sections() -> None:
             icon=":material/info:",
         )
     st.page_link(
-        "pages/sigmoid_vs_softmax.py", label="Lesson: one sigmoid vs two softmax neurons", icon=":material/call_split:"
+        "lessons/sigmoid_vs_softmax.py", label="Lesson: one sigmoid vs two softmax neurons", icon=":material/call_split:"
     )
 
 
