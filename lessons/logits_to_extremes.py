@@ -20,6 +20,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -135,7 +136,7 @@ z_star_ref = tn.label_smoothing_bound(ls_row.label_smoothing)
 
 # The training settings drive sections 1 to 3 (the run, the proof's numbers, the two-neuron twin);
 # a change reruns those, not the page around them.
-@st.fragment
+@fragment
 def training_sections() -> None:
     top_left, top_right = st.columns([3, 2])
     with top_left:

@@ -16,6 +16,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -58,7 +59,7 @@ lesson_header(
 # --------------------------------------------------------------------------------------------
 st.header("1. The same logits, two heads")
 # The data, logits and step sliders drive section 1 only: a change reruns this fragment.
-@st.fragment
+@fragment
 def logits_section() -> None:
     mode = widgets.segmented_control("The data", MODES, default=MODES[0], required=True, wrap=True, key="mlc_mode")
     multi_label = mode != MODES[1]
@@ -308,7 +309,7 @@ def reveal_trap() -> None:
 
 
 # The prediction and the trap's sliders drive this section only.
-@st.fragment
+@fragment
 def trap_section() -> None:
     predict_then_reveal(
         "A model that always outputs 0 on a 26-class one-hot problem: what binary accuracy does Keras report?",

@@ -17,6 +17,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -109,7 +110,7 @@ st.latex(
     r" &= \frac{1}{1 + e^{-(z_1 - z_0)}} = \sigma(z_1 - z_0) \end{aligned}"
 )
 # The logit sliders drive sections 1 and 2 and nothing else: moving one reruns this fragment only.
-@st.fragment
+@fragment
 def logit_sections() -> None:
     left, right = st.columns([1, 2])
     with left:
@@ -234,7 +235,7 @@ st.markdown(
     "so that the negative neuron's logit z0 is far from zero while w1 − w0 = w."
 )
 # The training settings drive section 3 only.
-@st.fragment
+@fragment
 def training_section() -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
