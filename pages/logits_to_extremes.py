@@ -187,7 +187,7 @@ if run is not None and summary is not None and figures is not None:
         "weights grow. Right: how many samples have each logit (top) and each probability (bottom), stacked by "
         "class. Bins and axes stay fixed, so you see the histograms move."
     )
-    chart(fig_anim, key="ext_fig_anim")
+    chart(fig_anim, key="ext_fig_anim", alt=f"Training with {loss_label} over {epochs} epochs, {len(fig_anim.frames)} frames.")
     export_buttons(fig_anim, name=f"bce-logits-animation-{kind}-{loss}", key="ext_exp_anim")
 
     bound = tn.label_smoothing_bound(smoothing)

@@ -127,7 +127,7 @@ if run is not None and verdict is not None:
         k = widgets.slider("Worst samples k", 1, 20, 5, key="lvm_k")
 
     fig_curves = figs.training_curves_figure(run, verdict, epoch=int(epoch))
-    chart(fig_curves, key="lvm_fig_curves")
+    chart(fig_curves, key="lvm_fig_curves", alt=f"Inspecting epoch {int(epoch)}, threshold {threshold:.2f}.")
     export_buttons(
         fig_curves,
         name=f"loss-vs-metrics-curves-{scenario_name}",

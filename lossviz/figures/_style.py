@@ -343,8 +343,10 @@ def describe_figure(fig: go.Figure, *, max_traces: int = 6) -> str:
         axis = layout[axis_name]
         axis_title = _plain_text(axis.title.text) if axis and axis.title and axis.title.text else ""
         if axis_title:
-            parts.append(f"{axis_name[0]} axis: {axis_title}{' (log scale)' if axis.type == 'log' else ''}.")
-    traces = [trace for trace in fig.data if trace.visible is not False]
+            log_note = " (log scale)" if axis.type == "log" and "log" not in axis_title else ""
+            parts.append(f"{axis_name[0]} axis: {axis_title}{log_note}.")
+    # Unnamed traces are helpers (a fill, an outline) that a legend does not show either.
+    traces = [trace for trace in fig.data if trace.visible is not False and trace.name]
     for trace in traces[:max_traces]:
         summary = _describe_trace(trace)
         if summary:
@@ -357,7 +359,7 @@ def describe_figure(fig: go.Figure, *, max_traces: int = 6) -> str:
 
 
 def _describe_trace(trace) -> str:
-    name = _plain_text(trace.name or "") or trace.type
+    name = _plain_text(trace.name)
     if trace.type in ("heatmap", "contour", "surface") and trace.z is not None:
         z = _finite(trace.z)
         return f"{name}: values from {_num(z.min())} to {_num(z.max())}." if z.size else ""
