@@ -128,7 +128,9 @@ lesson_header(
 st.header("1. Watch a training run")
 top_left, top_right = st.columns([3, 2])
 with top_left:
-    kind = widgets.segmented_control("Data set", DATA_OPTIONS, default="separable", required=True, key="ext_data")
+    kind = widgets.segmented_control(
+        "Data set", DATA_OPTIONS, default="separable", required=True, wrap=True, key="ext_data"
+    )
 with top_right:
     model_label = widgets.segmented_control(
         "Model", list(MODEL_LABELS), default="logistic regression", required=True, key="ext_model"

@@ -68,6 +68,7 @@ with s1:
         list(SCENARIO_CHOICES),
         default="Wrong labels in validation only",
         required=True,
+        wrap=True,
         key="lvm_scenario",
     )
 scenario_name = SCENARIO_CHOICES.get(scenario_label, "confident-mistakes")

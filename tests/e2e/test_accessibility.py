@@ -19,7 +19,8 @@
 Speed: one desktop tab in the "Use system setting" theme, moved from page to page; on each page
 axe runs in light, the tab switches to dark (no reload), the viewport narrows to 390 px (no
 reload; Streamlit lays out for the width, which is what axe sees), axe runs again in dark and in
-light. Twelve page loads and 48 scans in all.
+light, then the viewport narrows to 320 px for the reflow check. Twelve page loads and 48 scans
+in all (plus two loads for the chart-name and keyboard tests).
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def scans(tab: Any):
             results["phone", "dark"] = _scan(tab, slug, "phone", "dark")
             tab.set_color_scheme("light")
             results["phone", "light"] = _scan(tab, slug, "phone", "light")
+            results["reflow"] = _reflow(tab, slug)
             _scans[slug] = results
         return _scans[slug]
 
@@ -131,7 +133,8 @@ def scans(tab: Any):
 def test_axe_no_serious_violations_from_lossviz(scans, lesson):
     """axe finds no serious or critical WCAG 2.1 A/AA violation of ours, light/dark x 1440/390 px."""
     found = []
-    for (viewport, theme), result in scans(lesson.slug).items():
+    results = scans(lesson.slug)
+    for (viewport, theme), result in ((scan, results[scan]) for scan in SCANS):
         found += [f"{viewport}/{theme} {v['rule']} ({v['impact']}) at {v['target']}: {v['html'][:120]}\n"
                   f"    {v['summary'][:300]}" for v in result["ours"] if v["impact"] in BLOCKING]
     assert not found, f"/{lesson.slug}: {len(found)} serious/critical violations:\n" + "\n".join(found)
@@ -143,7 +146,8 @@ def test_axe_no_serious_violations_from_lossviz(scans, lesson):
 def test_streamlit_markup_violation_still_present(scans, rule):
     """Fails (xfail) while Streamlit's markup breaks ``rule``; passing means Streamlit fixed it."""
     where, why = STREAMLIT_MARKUP[rule]
-    hits = [v for result in scans("").values() for v in result["streamlit"] if v["rule"] == rule]
+    results = scans("")
+    hits = [v for scan in SCANS for v in results[scan]["streamlit"] if v["rule"] == rule]
     assert not hits, f"{rule} at {where}: {why}"
 
 
@@ -153,8 +157,8 @@ def test_axe_summary_report(scans):
     pages: dict[tuple[str, str, str], set[str]] = {}
     for lesson in PAGES:
         results = scans(lesson.slug)
-        assert set(results) == set(SCANS), f"/{lesson.slug} lacks a scan"
-        for (viewport, theme), result in results.items():
+        assert set(results) - {"reflow"} == set(SCANS), f"/{lesson.slug} lacks a scan"
+        for (viewport, theme), result in ((scan, results[scan]) for scan in SCANS):
             for origin in ("ours", "streamlit"):
                 for v in result[origin]:
                     key = (v["rule"], v["impact"], origin)
@@ -328,22 +332,42 @@ _JS_SIDEWAYS = """() => {
     return [document.documentElement.scrollWidth - document.documentElement.clientWidth,
             main ? main.scrollWidth - main.clientWidth : 0];
 }"""
+_JS_ANIMATION_FRAMES = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter((gd) => gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders.length)
+    .map((gd) => gd._fullLayout.sliders[0].active)"""
+# Option rows (segmented controls, pills) whose options run past the row's edge: cut off, not reflowed.
+_JS_CLIPPED_OPTIONS = """() => [...document.querySelectorAll('[data-testid="stButtonGroup"]')]
+    .filter((group) => [...group.querySelectorAll('button')]
+        .some((b) => b.getBoundingClientRect().right > group.getBoundingClientRect().right + 1))
+    .map((group) => (group.closest('[class*="st-key-"]') || group).className)"""
+REFLOW_WIDTH = 320  # CSS px: a 1280 px window at 200 % zoom (WCAG 1.4.10)
+REFLOW_SCREENSHOTS = ("", "ce-vs-mse", "logits-to-extremes", "numerical-stability")
+
+
+def _reflow(view: Any, slug: str) -> dict[str, Any]:
+    """At 320 CSS px: the sideways overflow of the page and its main area, and the animation frames
+    shown half a second apart (an animation that started by itself would have moved on)."""
+    view.page.set_viewport_size({"width": REFLOW_WIDTH, "height": 800})
+    view.wait_for_run()
+    view.page.wait_for_timeout(300)
+    overflow = view.page.evaluate(_JS_SIDEWAYS)
+    clipped = view.page.evaluate(_JS_CLIPPED_OPTIONS)
+    frames = view.page.evaluate(_JS_ANIMATION_FRAMES)
+    view.page.wait_for_timeout(500)
+    frames_later = view.page.evaluate(_JS_ANIMATION_FRAMES)
+    if slug in REFLOW_SCREENSHOTS:
+        view.screenshot(f"{slug or 'home'}-320px-light")
+    return {"overflow": overflow, "clipped": clipped, "frames": frames, "frames_later": frames_later}
 
 
 @pytest.mark.parametrize("lesson", PAGES, ids=lambda lesson: lesson.slug or "home")
-def test_reflow_at_320_px_and_no_autoplay(tab, lesson):
-    """At 320 CSS px (1280 px at 200 % zoom) the page never scrolls sideways; nothing animates by itself."""
-    tab.page.set_viewport_size({"width": 320, "height": 800})
-    tab.goto(lesson.slug, theme="light", pin_theme=False)
-    page_overflow, main_overflow = tab.page.evaluate(_JS_SIDEWAYS)
-    assert page_overflow <= 1 and main_overflow <= 1, f"/{lesson.slug} scrolls sideways at 320 px"
-    frames = tab.page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
-        .filter((gd) => gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders.length)
-        .map((gd) => gd._fullLayout.sliders[0].active)""")
-    tab.page.wait_for_timeout(500)
-    assert frames == tab.page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
-        .filter((gd) => gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders.length)
-        .map((gd) => gd._fullLayout.sliders[0].active)"""), "an animation started by itself"
-    if lesson.slug in ("", "ce-vs-mse", "logits-to-extremes", "numerical-stability"):
-        tab.screenshot(f"{lesson.slug or 'home'}-320px-light")
-    tab.page.set_viewport_size(DESKTOP)
+def test_reflow_at_320_px_and_no_autoplay(scans, lesson):
+    """At 320 CSS px (1280 px at 200 % zoom) the page never scrolls sideways and no option row is
+    cut off; nothing animates by itself."""
+    reflow = scans(lesson.slug)["reflow"]
+    page_overflow, main_overflow = reflow["overflow"]
+    assert page_overflow <= 1 and main_overflow <= 1, f"/{lesson.slug} scrolls sideways at 320 px: {reflow}"
+    assert not reflow["clipped"], f"/{lesson.slug}: options cut off at 320 px (use wrap=True): {reflow['clipped']}"
+    assert reflow["frames"] == reflow["frames_later"], f"/{lesson.slug}: an animation started by itself"
+    if lesson.slug == "logits-to-extremes":
+        assert reflow["frames"] == [0], f"the animation must wait at its first frame: {reflow}"
