@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lossviz.lessons import HOME, available_lessons
-from lossviz.ui import run_page
+from lossviz.ui import accessibility_support, run_page
 
 st.set_page_config(page_title="lossviz: how classification losses behave", page_icon="📉", layout="wide")
 
@@ -19,4 +19,5 @@ for lesson in (HOME, *available_lessons()):
         )
     )
 
+accessibility_support()
 run_page(st.navigation(sections, expanded=True))

@@ -112,10 +112,10 @@ def marker_section(y: int, variable: str) -> None:
         fig_grad = figs.gradient_figure(curves, r)
         col_loss, col_grad = st.columns(2)
         with col_loss:
-            chart(fig_loss, key="cvm_fig_loss")
+            chart(fig_loss, key="cvm_fig_loss", alt=f"CE loss {_fmt(r.ce)}, MSE loss {_fmt(r.mse)} at p = {r.p:.4g}, y = {y}.")
             export_buttons(fig_loss, name=f"ce-vs-mse-loss-{variable}-y{y}", key="cvm_exp_loss")
         with col_grad:
-            chart(fig_grad, key="cvm_fig_grad")
+            chart(fig_grad, key="cvm_fig_grad", alt=f"CE gradient {_fmt(r.ce_grad_z)}, MSE gradient {_fmt(r.mse_grad_z)} (∂/∂z) at p = {r.p:.4g}, y = {y}.")
             export_buttons(fig_grad, name=f"ce-vs-mse-gradient-{variable}-y{y}", key="cvm_exp_grad")
 
 

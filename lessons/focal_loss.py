@@ -165,7 +165,7 @@ if point is not None and curves is not None:
         point=point,
         title=f"Focal loss against p_t ({'no α' if alpha < 0 else f'α_t = {point.alpha_t:g}'})",
     )
-    chart(fig_loss, key="focal_fig_loss")
+    chart(fig_loss, key="focal_fig_loss", alt=f"At p_t = {p_t:.2f}, γ = {gamma:g}: focal loss {point.focal:.4g}, cross-entropy {point.ce:.4g}.")
     export_buttons(fig_loss, name="focal-loss-curves", key="focal_exp_loss")
 
     fig_mod = figs.modulating_figure(
@@ -176,7 +176,7 @@ if point is not None and curves is not None:
     fig_grad = figs.focal_gradient_figure(
         curves, gamma=gamma, point=point, title="Push on the logit |∂loss/∂z|"
     )
-    chart(fig_grad, key="focal_fig_grad")
+    chart(fig_grad, key="focal_fig_grad", alt=f"At p_t = {p_t:.2f}, γ = {gamma:g}: |∂FL/∂z| = {abs(point.focal_grad):.4g}, |∂CE/∂z| = {abs(point.ce_grad):.4g}.")
     export_buttons(fig_grad, name="focal-gradient", key="focal_exp_grad")
     easy, hard = (
         point_for(0.9, alpha=-1.0, gamma=gamma, label=1),

@@ -140,7 +140,9 @@ z_star_ref = tn.label_smoothing_bound(ls_row.label_smoothing)
 def training_sections() -> None:
     top_left, top_right = st.columns([3, 2])
     with top_left:
-        kind = widgets.segmented_control("Data set", DATA_OPTIONS, default="separable", required=True, key="ext_data")
+        kind = widgets.segmented_control(
+        "Data set", DATA_OPTIONS, default="separable", required=True, wrap=True, key="ext_data"
+    )
     with top_right:
         model_label = widgets.segmented_control(
             "Model", list(MODEL_LABELS), default="logistic regression", required=True, key="ext_model"
@@ -199,7 +201,7 @@ def training_sections() -> None:
             "weights grow. Right: how many samples have each logit (top) and each probability (bottom), stacked by "
             "class. Bins and axes stay fixed, so you see the histograms move."
         )
-        chart(fig_anim, key="ext_fig_anim")
+        chart(fig_anim, key="ext_fig_anim", alt=f"Training with {loss_label} over {epochs} epochs, {len(fig_anim.frames)} frames.")
         export_buttons(fig_anim, name=f"bce-logits-animation-{kind}-{loss}", key="ext_exp_anim")
 
         bound = tn.label_smoothing_bound(smoothing)

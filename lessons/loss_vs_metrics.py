@@ -68,6 +68,7 @@ with s1:
         list(SCENARIO_CHOICES),
         default="Wrong labels in validation only",
         required=True,
+        wrap=True,
         key="lvm_scenario",
     )
 scenario_name = SCENARIO_CHOICES.get(scenario_label, "confident-mistakes")
@@ -127,7 +128,7 @@ if run is not None and verdict is not None:
         k = widgets.slider("Worst samples k", 1, 20, 5, key="lvm_k")
 
     fig_curves = figs.training_curves_figure(run, verdict, epoch=int(epoch))
-    chart(fig_curves, key="lvm_fig_curves")
+    chart(fig_curves, key="lvm_fig_curves", alt=f"Inspecting epoch {int(epoch)}, threshold {threshold:.2f}.")
     export_buttons(
         fig_curves,
         name=f"loss-vs-metrics-curves-{scenario_name}",

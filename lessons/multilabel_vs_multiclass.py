@@ -125,13 +125,14 @@ def logits_section() -> None:
             soft.probabilities if soft is not None else None,
             title="Probabilities: sigmoid vs softmax head",
         )
-        chart(fig_p, key="mlc_fig_probs")
+        chart(fig_p, key="mlc_fig_probs", alt=f"Sigmoid probabilities sum to {sig.probability_sum:.3f}"
+              + (f", softmax to {soft.probability_sum:.3f}." if soft is not None else "."))
         export_buttons(fig_p, name="two-heads-probabilities", key="mlc_exp_probs")
 
         fig_g = figs.heads_gradient_figure(
             sig.gradient, soft.gradient if soft is not None else None, title="∂L/∂z_j under each head"
         )
-        chart(fig_g, key="mlc_fig_grads")
+        chart(fig_g, key="mlc_fig_grads", alt=f"Sigmoid BCE {sig.loss:.4g}" + (f", softmax CE {soft.loss:.4g}." if soft is not None else "."))
         export_buttons(fig_g, name="two-heads-gradients", key="mlc_exp_grads")
 
         sig_pred = [j for j in range(n_classes) if sig.predicted[j]]

@@ -209,7 +209,7 @@ def logit_sections() -> None:
         cols[1].metric("CE([z0, z1], y)", f"{point.ce:.6g}")
         cols[2].metric("difference", _sci(point.bce - point.ce))
         fig_grad = gradient_figure(z0, z1, label)
-        chart(fig_grad, key="svs_fig_grad")
+        chart(fig_grad, key="svs_fig_grad", alt=f"BCE {point.bce:.6g} and CE {point.ce:.6g} at (z0, z1) = ({z0:g}, {z1:g}), y = {label}.")
         export_buttons(fig_grad, name="sigmoid-vs-softmax-gradients", key="svs_exp_grad")
         direction = "up" if point.grad_softmax[1] < 0 else "down"
         st.markdown(

@@ -78,14 +78,14 @@ if result is not None:
     fig_p = figs.probability_bars_figure(
         result.probabilities, true_class, title=f"softmax(z): the true class {true_class} in blue"
     )
-    chart(fig_p, key="smg_fig_probs")
+    chart(fig_p, key="smg_fig_probs", alt=f"True class {true_class} has probability {s_t:.4g}; loss {result.loss:.4g}.")
     export_buttons(fig_p, name="softmax-probabilities", key="smg_exp_probs")
 
     zero_grads = int((result.gradient == 0.0).sum())
 
     def reveal_gradient() -> None:
         fig_g = figs.gradient_bars_figure(result.gradient, true_class, title="∂loss/∂z_j = s_j − y_j for every logit")
-        chart(fig_g, key="smg_fig_grad")
+        chart(fig_g, key="smg_fig_grad", alt=f"Largest push down on class {wrong}: +{result.gradient[wrong]:.4g}.")
         export_buttons(fig_g, name="softmax-gradient", key="smg_exp_grad")
 
     predict_then_reveal(

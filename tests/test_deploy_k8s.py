@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import re
-import shlex
 import shutil
 import subprocess
 import tomllib

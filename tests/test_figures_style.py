@@ -55,3 +55,26 @@ def test_csv_export_has_one_row_per_point_and_frame():
     heat = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]], x=[10, 20], y=[0, 1], name="h"))
     rows = list(csv.reader(io.StringIO(figure_to_csv(heat))))
     assert rows[1:] == [["", "h", "10", "0", "1"], ["", "h", "20", "0", "2"], ["", "h", "10", "1", "3"], ["", "h", "20", "1", "4"]]
+
+
+def test_describe_figure_names_axes_series_and_the_current_point():
+    """The chart's text alternative says what it shows and changes when the learner's point moves."""
+    from lossviz.figures import describe_figure
+
+    def figure(p):
+        fig = go.Figure([go.Scatter(x=[0.0, 0.5, 1.0], y=[2.0, 0.7, 0.0], name="CE"),
+                         go.Scatter(x=[p], y=[-1.0 / p], name="your p")])
+        return style_figure(fig, title="Loss <br>vs p", x_title="p", y_title="loss")
+
+    text = describe_figure(figure(0.02))
+    assert text == "Loss vs p. x axis: p. y axis: loss. CE: 3 points, y from 0 to 2. your p at x = 0.02, y = −50."
+    assert describe_figure(figure(0.5)) != text
+
+
+def test_describe_figure_heatmap_and_animation():
+    """A heat map gives its value range; an animated figure says it waits for Play."""
+    from lossviz.figures import describe_figure
+
+    heat = go.Figure(go.Heatmap(z=[[0.1, 0.9], [float("nan"), 0.4]], name="loss per pixel"))
+    assert describe_figure(heat) == "loss per pixel: values from 0.1 to 0.9."
+    assert describe_figure(animated_figure(3)).endswith("Animated over 3 frames; it starts only when Play is pressed.")

@@ -1,7 +1,11 @@
 """The house style every lossviz figure shares: colours, fonts, layout, animation controls, export.
 
 Plotly only (no Streamlit). Colours are the Okabe–Ito palette, which stays distinguishable under
-the common colour-vision deficiencies and on both Streamlit's light and dark backgrounds; lines are
+the common colour-vision deficiencies; its four lightest hues (sky blue, orange, yellow, grey) are
+darkened, hue kept, until every line and marker reaches WCAG 1.4.11's 3:1 against both paper
+colours, the light theme's white and the dark theme's near-black (``PAPERS``; checked by
+tests/test_contrast.py). No colour can also reach 4.5:1 text contrast on both papers, so text in a
+figure keeps the theme's text colour and never takes a palette colour; lines are
 thick and fonts large because the figures are projected in classrooms. Backgrounds and text
 colours are left to the renderer's template, so Streamlit's dark theme applies untouched.
 """
@@ -14,6 +18,7 @@ import functools
 import io
 import json
 import os
+import re
 
 import numpy as np
 
@@ -30,7 +35,11 @@ __all__ = [
     "DASHES",
     "FONT_SIZE",
     "LINE_WIDTH",
+    "PAPERS",
+    "SEQUENCE",
     "add_animation_controls",
+    "contrast_ratio",
+    "describe_figure",
     "fast_figure",
     "figure_to_csv",
     "figure_to_html",
@@ -40,19 +49,25 @@ __all__ = [
     "style_figure",
 ]
 
-# Okabe & Ito (2008), "Color Universal Design": named by the role they play in every lesson.
+# Okabe & Ito (2008), "Color Universal Design": named by the role they play in every lesson. The
+# blue, vermillion, bluish green and reddish purple are the originals; the others are the original
+# hue at a lower lightness (original in the comment), light enough for 3:1 on the dark paper too.
 COLORS = {
     "ce": "#0072B2",  # blue: cross-entropy
     "mse": "#D55E00",  # vermillion: squared error
     "focal": "#009E73",  # bluish green: focal loss
     "softmax": "#CC79A7",  # reddish purple: softmax / multi-class
-    "sigmoid": "#56B4E9",  # sky blue: sigmoid / binary
-    "accent": "#E69F00",  # orange: markers, the learner's point
-    "neutral": "#999999",  # grey: references, diagonals
+    "sigmoid": "#1C95D9",  # sky blue (#56B4E9): sigmoid / binary
+    "accent": "#BB8100",  # orange (#E69F00): markers, the learner's point
+    "neutral": "#8C8C8C",  # grey (#999999): references, diagonals
     "positive": "#0072B2",
-    "negative": "#E69F00",
+    "negative": "#BB8100",
 }
-SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#999999"]
+SEQUENCE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#BB8100", "#1C95D9", "#9A900C", "#8C8C8C"]
+"""Plotly's colorway: the palette in order, yellow (#F0E442) darkened to olive like the others."""
+PAPERS = {"light": "#FFFFFF", "dark": "#171614"}
+"""The paper each figure is drawn on: Streamlit's chart theme paints it with the app's background,
+``backgroundColor`` of ``[theme.light]`` and ``[theme.dark]`` in .streamlit/config.toml."""
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 FONT_SIZE = 16
 LINE_WIDTH = 3
@@ -306,6 +321,93 @@ def round_significant(values, digits: int = 4):
     with np.errstate(invalid="ignore", over="ignore"):
         rounded = np.round(x * factor) / factor
     return np.where(np.isfinite(rounded), rounded, x).astype(np.float32)
+
+
+def contrast_ratio(color_a: str, color_b: str) -> float:
+    """WCAG 2.1 contrast ratio (1 to 21) of two ``#RRGGBB`` colours, in either order.
+
+    (L1 + 0.05) / (L2 + 0.05) with L the relative luminance of the sRGB colour (WCAG 2.1,
+    "relative luminance": linearise each channel, weigh 0.2126 R + 0.7152 G + 0.0722 B). Text needs
+    4.5:1 against its background (1.4.3), lines, markers and control states 3:1 (1.4.11).
+    """
+    lighter, darker = sorted((_relative_luminance(color_a), _relative_luminance(color_b)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _relative_luminance(color: str) -> float:
+    match = re.fullmatch(r"#([0-9A-Fa-f]{6})", color.strip())
+    if match is None:
+        raise ValueError(f"color must be '#RRGGBB'; got {color!r}")
+    channels = [int(match.group(1)[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def describe_figure(fig: go.Figure, *, max_traces: int = 6) -> str:
+    """A plain-text summary of a figure for screen readers: title, axes, and what each trace shows.
+
+    Pages give the sentence with the lesson's key numbers (``lossviz.ui.chart(alt=...)``); this
+    adds what can be read off any figure, so that every chart has a text alternative that changes
+    with its data: the title, each axis title with its range, and per trace its name with its one
+    point (a marker such as "your point"), the range of its values (a curve, bars), or the range of
+    its cell values (a heat map). Plotly's HTML tags in titles (``<br>``, ``<sub>``) are dropped.
+    """
+    layout = fig.layout
+    parts = []
+    title = _plain_text(layout.title.text) if layout.title and layout.title.text else ""
+    if title:
+        parts.append(f"{title}.")
+    for axis_name in ("xaxis", "yaxis"):
+        axis = layout[axis_name]
+        axis_title = _plain_text(axis.title.text) if axis and axis.title and axis.title.text else ""
+        if axis_title:
+            log_note = " (log scale)" if axis.type == "log" and "log" not in axis_title else ""
+            parts.append(f"{axis_name[0]} axis: {axis_title}{log_note}.")
+    # Unnamed traces are helpers (a fill, an outline) that a legend does not show either.
+    traces = [trace for trace in fig.data if trace.visible is not False and trace.name]
+    for trace in traces[:max_traces]:
+        summary = _describe_trace(trace)
+        if summary:
+            parts.append(summary)
+    if len(traces) > max_traces:
+        parts.append(f"{len(traces) - max_traces} more series.")
+    if fig.frames:
+        parts.append(f"Animated over {len(fig.frames)} frames; it starts only when Play is pressed.")
+    return " ".join(parts)
+
+
+def _describe_trace(trace) -> str:
+    name = _plain_text(trace.name)
+    if trace.type in ("heatmap", "contour", "surface") and trace.z is not None:
+        z = _finite(trace.z)
+        return f"{name}: values from {_num(z.min())} to {_num(z.max())}." if z.size else ""
+    x = _finite(getattr(trace, "x", None))
+    y = _finite(getattr(trace, "y", None))
+    if y.size == 1 and x.size == 1:
+        return f"{name} at x = {_num(x[0])}, y = {_num(y[0])}."
+    if y.size == 0:
+        return ""
+    if trace.type == "bar" and y.size <= 6:
+        return f"{name}: bars " + ", ".join(_num(v) for v in y) + "."
+    return f"{name}: {y.size} points, y from {_num(y.min())} to {_num(y.max())}."
+
+
+def _finite(values) -> np.ndarray:
+    if values is None:
+        return np.empty(0)
+    try:
+        array = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):  # categories (strings) on this axis
+        return np.empty(0)
+    return array[np.isfinite(array)]
+
+
+def _num(value: float) -> str:
+    return f"{value:.3g}".replace("-", "−")
+
+
+def _plain_text(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(text))).strip()
 
 
 @functools.lru_cache(maxsize=16)

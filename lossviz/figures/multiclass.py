@@ -270,7 +270,7 @@ def clip_figure(curves, *, current_p: float | None = None, title: str | None = N
                 "yanchor": "bottom",
                 "showarrow": False,
                 "text": f" your p_true = {current_p:.3g} ",
-                "font": {"size": FONT_SIZE - 2, "color": COLORS["accent"]},
+                "font": {"size": FONT_SIZE - 2},  # theme text colour: 4.5:1 on both papers
             }
         )
     layout = {

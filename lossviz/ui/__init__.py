@@ -3,9 +3,10 @@
 from lossviz.ui import widgets
 from lossviz.ui.errors import explain_errors, fragment, run_page
 from lossviz.ui.export import export_buttons, table_to_csv
-from lossviz.ui.layout import cached, chart, lesson_header, next_lesson_link, predict_then_reveal, share_link
+from lossviz.ui.layout import accessibility_support, cached, chart, lesson_header, next_lesson_link, predict_then_reveal, share_link
 
 __all__ = [
+    "accessibility_support",
     "cached",
     "chart",
     "explain_errors",
