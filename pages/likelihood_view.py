@@ -28,7 +28,8 @@ NAMES = {"bce": "cross-entropy", "mse": "squared error"}
 
 likelihood_check = cached(ls.likelihood_check)
 lesson_landscape = cached(ls.lesson_landscape, max_entries=8)
-lesson_descent = cached(ls.lesson_descent)
+# A path of up to 1,000 steps per loss is ~80 KB; 16 of them keep memory flat over a long session.
+lesson_descent = cached(ls.lesson_descent, max_entries=16)
 
 
 def _steps_text(step) -> str:
