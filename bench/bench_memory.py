@@ -135,9 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for index, page in enumerate(pages):
             with StreamlitServer(app) as server:
-                # One run of the home page first: on a fresh server Streamlit 1.67 answers the
-                # very first deep link with "Page not found" while a pages/ folder sits beside
-                # app.py (tests/e2e/test_smoke.py covers that); this bench measures steady state.
+                # One run of the home page first: this bench measures steady state, not the
+                # process's one-time imports.
                 asyncio.run(_home_run(server.url, args.timeout))
                 row = asyncio.run(measure_page(
                     server.url, server.pid, page, reruns=args.reruns, mode=args.mode,

@@ -239,8 +239,9 @@ def bce_with_logits_value_and_grad(z, y, *, weight=None, pos_weight=None, reduct
     z, y, w, pw = _check_bce_logits(z, y, weight, pos_weight)
     reduction = check_reduction(reduction)
     e = _exp_minus_abs(z)
-    grad = _bce_logits_derivative(z, y, w, pw, e)
-    return reduce(_bce_logits_value(z, y, w, pw, e), reduction), _scale(grad, reduction, grad.size)
+    value = reduce(_bce_logits_value(z, y, w, pw, e), reduction)
+    grad = _bce_logits_derivative(z, y, w, pw, e)  # last: it overwrites e
+    return value, _scale(grad, reduction, grad.size)
 
 
 def _exp_minus_abs(z):
@@ -265,12 +266,13 @@ def _bce_logits_value(z, y, w, pw, e=None):
 
 
 def _bce_logits_derivative(z, y, w, pw, e=None):
-    # σ(z) from e = e^(−|z|): 1/(1 + e) where z ≥ 0 and e/(1 + e) where z < 0, so neither side
-    # overflows or cancels, and no second exponential is needed.
+    # σ(z) from e = e^(−|z|), with no second exponential and no branch: σ(|z|) = 1/(1 + e), and
+    # σ(z) = σ(|z|)·m with m = 1 where z ≥ 0 and m = e where z < 0 (e/(1 + e), which neither
+    # overflows nor cancels). m = max(e, [z ≥ 0]) since e ≤ 1. ``e`` is overwritten.
     e = _exp_minus_abs(z) if e is None else e
     grad = e + 1.0
-    np.reciprocal(grad, out=grad)
-    np.multiply(grad, e, out=grad, where=z < 0)
+    np.divide(1.0, grad, out=grad)
+    grad *= np.maximum(e, np.greater_equal(z, 0.0), out=e)
     if pw is None:
         grad -= y
     else:
@@ -742,8 +744,12 @@ LOSSES: dict[str, LossSpec] = {
 
 
 def _scale(grad: np.ndarray, reduction: str, count: int) -> np.ndarray:
-    """Gradient of the reduced loss: divide by the count under "mean", as the value does."""
-    return grad / count if reduction == "mean" else grad
+    """Gradient of the reduced loss: divide by the count under "mean", as the value does.
+
+    In place: every caller hands over a gradient array it has just computed (no copy of 16 MB
+    for two million logits).
+    """
+    return np.divide(grad, count, out=grad) if reduction == "mean" else grad
 
 
 def _check_pair(pred, pred_name, target, target_name):

@@ -16,6 +16,13 @@ import json
 import os
 
 import numpy as np
+
+# Plotly imports pandas lazily while it serialises a figure, and elsewhere only peeks into
+# sys.modules for it: when the first two sessions of a fresh server build figures at the same
+# moment, one saw a half-imported pandas ("partially initialized module 'pandas' has no attribute
+# 'Series'") and the page failed. Importing it here, completely, before any figure can be built
+# closes that race (Streamlit already depends on pandas).
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 
 __all__ = [

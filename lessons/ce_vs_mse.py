@@ -14,6 +14,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -58,7 +59,7 @@ variable = variable if variable in cv.VARIABLES else "p"
 
 # The marker slider drives this section only, so moving it reruns this fragment, not the page;
 # the label y also drives section 3, so it sits outside (a change there reruns the whole page).
-@st.fragment
+@fragment
 def marker_section(y: int, variable: str) -> None:
     if variable == "p":
         value = widgets.slider(
@@ -248,7 +249,7 @@ st.markdown(
     "the choice does to the loss surface of a whole model."
 )
 st.page_link(
-    "pages/likelihood_view.py",
+    "lessons/likelihood_view.py",
     label="The likelihood view: BCE, CE and MSE as negative log-likelihoods",
     icon=":material/landscape:",
 )
