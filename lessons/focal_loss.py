@@ -18,6 +18,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -87,7 +88,7 @@ st.markdown(
 )
 
 # The prediction reads no widget: picking an answer reruns only this fragment.
-@st.fragment
+@fragment
 def predict_section() -> None:
     fixed = point_for(0.9, alpha=-1.0, gamma=2.0, label=1)
     predict_then_reveal(
@@ -134,7 +135,7 @@ gammas = (
 )
 
 
-@st.fragment
+@fragment
 def example_section(gamma: float, alpha: float, alpha_value: float, gammas: tuple) -> None:
     e1, e2 = st.columns(2)
     with e1:
@@ -258,7 +259,7 @@ st.markdown(
     "A point is **easy** when its p_t > 0.9."
 )
 # The data set seed and m drive this section only: moving them reruns this fragment, not the page.
-@st.fragment
+@fragment
 def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
     s1, s2 = st.columns(2)
     with s1:

@@ -15,6 +15,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -79,7 +80,7 @@ st.markdown(
 )
 
 # σ drives this check only: moving it reruns this fragment, not the page.
-@st.fragment
+@fragment
 def check_section() -> None:
     sigma = widgets.slider("Gaussian σ for the check", 0.1, 5.0, 1.0, step=0.1, key="lik_sigma")
     check = None
@@ -117,7 +118,7 @@ check_section()
 # --------------------------------------------------------------------------------------------
 st.header("2. Predict")
 # The prediction reads no widget: picking an answer reruns only this fragment.
-@st.fragment
+@fragment
 def predict_section() -> None:
     predict_paths = lesson_descent(
         PREDICT["kind"], w0=PREDICT["w0"], b0=PREDICT["b0"], lr=PREDICT["lr"], steps=PREDICT["steps"]
@@ -164,7 +165,7 @@ with explain_errors("This data set"):
     land = lesson_landscape(kind)
 
 
-@st.fragment
+@fragment
 def descent_section(kind: str, land) -> None:
     c1, c2 = st.columns([2, 3])
     with c1:

@@ -18,6 +18,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -43,7 +44,7 @@ def curves_figure(scenario_name: str, noise: float, epoch: int):
 
 # The epoch, threshold and k drive the rest of sections 1 and 2 only: moving them reruns this
 # fragment; the data and label-error widgets above drive the run itself and stay outside.
-@st.fragment
+@fragment
 def epoch_section(scenario_name: str, scenario, noise: float, run, verdict, n_val: int, n_errors: int) -> None:
     e1, e2, e3 = st.columns([2, 1, 1])
     with e1:
@@ -224,7 +225,7 @@ lesson_header(
 
 # --------------------------------------------------------------------------------------------
 # The prediction reads no widget: picking an answer reruns only this fragment.
-@st.fragment
+@fragment
 def predict_section() -> None:
     default_run = run_scenario("confident-mistakes")
     default_verdict = ovf.curve_verdict(default_run)

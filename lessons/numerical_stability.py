@@ -17,6 +17,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -67,7 +68,7 @@ limits64 = dtype_limits("float64")
 # --------------------------------------------------------------------------------------------
 st.header("1. Naive and stable formulas as the logit grows")
 # The predictions read no widget: picking an answer reruns only their fragment.
-@st.fragment
+@fragment
 def predict_float32() -> None:
     predict_then_reveal(
         "In float32, at what logit z does 1/(1 + exp(−z)) first return exactly 0?",
@@ -99,7 +100,7 @@ label = widgets.segmented_control("True label y", ["1", "0"], default="1", requi
 y = 0 if label == "0" else 1
 
 
-@st.fragment
+@fragment
 def breakdown_section(y: int) -> None:
     c1, c3 = st.columns([1, 2])
     with c1:
@@ -246,7 +247,7 @@ st.latex(r"\hat p=\operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
 st.latex(r"\ell=-\left[y\log\hat p+(1-y)\log(1-\hat p)\right]\ \le\ -\log\varepsilon")
 st.latex(r"\frac{\partial \ell}{\partial p}=0\ \text{ where } p\notin[\varepsilon,1-\varepsilon]")
 # ε and the inspected logit drive this section only: moving them reruns this fragment.
-@st.fragment
+@fragment
 def clipping_section(y: int) -> None:
     e1, e2 = st.columns([1, 2])
     with e1:
@@ -315,7 +316,7 @@ def clipping_section(y: int) -> None:
 
 clipping_section(y)
 
-@st.fragment
+@fragment
 def predict_clipping() -> None:
     default_point = stab.clipping_at(PREDICT_Z, 1, eps=1e-7)
     predict_then_reveal(
@@ -389,7 +390,7 @@ st.markdown(
     "lossviz's tests). The trouble starts at large logits:"
 )
 # The replaced logit drives this last table only: changing it reruns this fragment.
-@st.fragment
+@fragment
 def seed_logit_section() -> None:
     seed_z = widgets.number_input(
         "Replace the seed's first logit 9.7 by",

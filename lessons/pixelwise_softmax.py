@@ -18,6 +18,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -74,7 +75,7 @@ def masks_figure_for(n_classes: int, seed: int, confidence: float, noise: float,
 
 # The prediction's explanation depends on every setting, so it arrives as an argument; picking an
 # answer reruns only this fragment.
-@st.fragment
+@fragment
 def predict_section(explanation: str) -> None:
     predict_then_reveal(
         f"You set the weight of the rare class to {PREDICT_WEIGHT:g} (others 1). Does the mean loss go up, down, or "

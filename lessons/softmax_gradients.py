@@ -13,6 +13,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -48,7 +49,7 @@ def seed_001_figure_for(text_a: str, text_b: str):
 
 # The prediction (and the gradient figure it reveals) reads the logits only through its arguments:
 # picking an answer reruns this fragment, not the page.
-@st.fragment
+@fragment
 def predict_section(result, true_class: int, n_classes: int) -> None:
     zero_grads = int((result.gradient == 0.0).sum())
 
@@ -174,7 +175,7 @@ st.markdown(
     "commas, in [0, 1]."
 )
 # The two vectors drive this section only: editing them reruns this fragment, not the page.
-@st.fragment
+@fragment
 def vectors_section() -> None:
     col_a, col_b = st.columns(2)
     parsed, texts = {}, {}
@@ -270,7 +271,7 @@ st.latex(
     r"\\ 0 & \text{otherwise} \end{cases}"
 )
 # ε drives this section only: moving it reruns this fragment; the logits arrive as arguments.
-@st.fragment
+@fragment
 def clip_section(logits: tuple, true_class: int, have_result: bool) -> None:
     eps_label = widgets.select_slider("Keras epsilon ε (Keras' default is 1e-07)", EPS_LABELS, value="1e-07", key="smg_eps")
     eps = float(eps_label)

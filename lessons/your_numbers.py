@@ -10,6 +10,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -100,7 +101,7 @@ def load_example(name: str) -> None:
 
 # The loss to look closer at drives this figure and section 2 only: choosing another reruns this
 # fragment, not the page (whose tables and library numbers do not depend on it).
-@st.fragment
+@fragment
 def closer_section(rep, wrt: str, table) -> None:
     names = [LOSS_NAMES[r.key] for r in rep.losses]
     chosen_name = widgets.selectbox("Look closer at", names, key="yn_loss")
@@ -167,7 +168,7 @@ def closer_section(rep, wrt: str, table) -> None:
 
 # The prediction's text depends on the input, so it arrives as arguments; picking an answer reruns
 # only this fragment.
-@st.fragment
+@fragment
 def predict_section(question: str, answer: str, explanation: str) -> None:
     predict_then_reveal(question, [SAME, DIFFERENT], key="yn_reveal", answer=answer, explanation=explanation)
 
