@@ -15,6 +15,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -28,7 +29,8 @@ NAMES = {"bce": "cross-entropy", "mse": "squared error"}
 
 likelihood_check = cached(ls.likelihood_check)
 lesson_landscape = cached(ls.lesson_landscape, max_entries=8)
-lesson_descent = cached(ls.lesson_descent)
+# A path of up to 1,000 steps per loss is ~80 KB; 16 of them keep memory flat over a long session.
+lesson_descent = cached(ls.lesson_descent, max_entries=16)
 
 
 def _steps_text(step) -> str:
@@ -77,60 +79,72 @@ st.markdown(
     "0.3), which is one reason to prefer the Bernoulli view and its cross-entropy."
 )
 
-sigma = widgets.slider("Gaussian σ for the check", 0.1, 5.0, 1.0, step=0.1, key="lik_sigma")
-check = None
-with explain_errors("This σ"):
-    check = likelihood_check(sigma=sigma)
-if check is not None:
-    st.markdown(
-        f"**Checked numerically** on {check.p.size} seeded samples: the mean NLL from scipy.stats against "
-        "the loss from lossviz, scaled and shifted as derived above."
-    )
-    st.table(
-        {
-            "distribution": [row.distribution for row in check.rows],
-            "mean NLL (scipy.stats)": [f"{row.mean_nll:.10f}" for row in check.rows],
-            "lossviz loss": [f"{row.loss_name} = {row.loss_value:.10f}" for row in check.rows],
-            "scale · loss + constant": [
-                f"{row.scale:.6g} · {row.loss_value:.6f} + {row.constant:.6f}" for row in check.rows
-            ],
-            "NLL − (scale · loss + constant)": [f"{row.residual:.1e}" for row in check.rows],
-        }
-    )
-    with st.expander("The samples"):
+# σ drives this check only: moving it reruns this fragment, not the page.
+@fragment
+def check_section() -> None:
+    sigma = widgets.slider("Gaussian σ for the check", 0.1, 5.0, 1.0, step=0.1, key="lik_sigma")
+    check = None
+    with explain_errors("This σ"):
+        check = likelihood_check(sigma=sigma)
+    if check is not None:
+        st.markdown(
+            f"**Checked numerically** on {check.p.size} seeded samples: the mean NLL from scipy.stats against "
+            "the loss from lossviz, scaled and shifted as derived above."
+        )
         st.table(
             {
-                "p (Bernoulli, Gaussian mean)": [f"{v:.4f}" for v in check.p],
-                "y": [f"{v:g}" for v in check.y],
-                "logits z (categorical)": [", ".join(f"{v:.2f}" for v in row) for row in check.logits],
-                "true class": [str(int(c)) for c in check.classes],
+                "distribution": [row.distribution for row in check.rows],
+                "mean NLL (scipy.stats)": [f"{row.mean_nll:.10f}" for row in check.rows],
+                "lossviz loss": [f"{row.loss_name} = {row.loss_value:.10f}" for row in check.rows],
+                "scale · loss + constant": [
+                    f"{row.scale:.6g} · {row.loss_value:.6f} + {row.constant:.6f}" for row in check.rows
+                ],
+                "NLL − (scale · loss + constant)": [f"{row.residual:.1e}" for row in check.rows],
             }
         )
+        with st.expander("The samples"):
+            st.table(
+                {
+                    "p (Bernoulli, Gaussian mean)": [f"{v:.4f}" for v in check.p],
+                    "y": [f"{v:g}" for v in check.y],
+                    "logits z (categorical)": [", ".join(f"{v:.2f}" for v in row) for row in check.logits],
+                    "true class": [str(int(c)) for c in check.classes],
+                }
+            )
+
+
+check_section()
 
 # --------------------------------------------------------------------------------------------
 st.header("2. Predict")
-predict_paths = lesson_descent(
-    PREDICT["kind"], w0=PREDICT["w0"], b0=PREDICT["b0"], lr=PREDICT["lr"], steps=PREDICT["steps"]
-)
-predict_land = lesson_landscape(PREDICT["kind"])
-reach = {loss: ls.first_step_reaching(path, predict_land.best_accuracy) for loss, path in predict_paths.items()}
-order = sorted(NAMES, key=lambda loss: (reach[loss] is None, reach[loss] or 0))
-options = ["Cross-entropy", "Squared error", "Both at the same step"]
-answer = options[2] if reach["bce"] == reach["mse"] else options[0 if order[0] == "bce" else 1]
-predict_then_reveal(
-    f"Logistic regression p = σ(w·x + b) on the separable data set below, started at w = {PREDICT['w0']:g}, "
-    f"b = {PREDICT['b0']:g}: every prediction confidently wrong. Full-batch gradient descent with learning "
-    f"rate {PREDICT['lr']:g}. Which loss gets to {predict_land.best_accuracy:.0%} training accuracy first?",
-    options,
-    key="lik_predict",
-    answer=answer,
-    explanation=(
-        f"Cross-entropy gets there {_steps_text(reach['bce'])}, squared error {_steps_text(reach['mse'])}. "
-        f"At the start the cross-entropy gradient has size {predict_paths['bce'].grad_norm[0]:.3g}, the "
-        f"squared-error gradient only {predict_paths['mse'].grad_norm[0]:.3g}: the sigmoid is saturated and "
-        "squared error sits on a plateau. The figures below start there by default."
-    ),
-)
+# The prediction reads no widget: picking an answer reruns only this fragment.
+@fragment
+def predict_section() -> None:
+    predict_paths = lesson_descent(
+        PREDICT["kind"], w0=PREDICT["w0"], b0=PREDICT["b0"], lr=PREDICT["lr"], steps=PREDICT["steps"]
+    )
+    predict_land = lesson_landscape(PREDICT["kind"])
+    reach = {loss: ls.first_step_reaching(path, predict_land.best_accuracy) for loss, path in predict_paths.items()}
+    order = sorted(NAMES, key=lambda loss: (reach[loss] is None, reach[loss] or 0))
+    options = ["Cross-entropy", "Squared error", "Both at the same step"]
+    answer = options[2] if reach["bce"] == reach["mse"] else options[0 if order[0] == "bce" else 1]
+    predict_then_reveal(
+        f"Logistic regression p = σ(w·x + b) on the separable data set below, started at w = {PREDICT['w0']:g}, "
+        f"b = {PREDICT['b0']:g}: every prediction confidently wrong. Full-batch gradient descent with learning "
+        f"rate {PREDICT['lr']:g}. Which loss gets to {predict_land.best_accuracy:.0%} training accuracy first?",
+        options,
+        key="lik_predict",
+        answer=answer,
+        explanation=(
+            f"Cross-entropy gets there {_steps_text(reach['bce'])}, squared error {_steps_text(reach['mse'])}. "
+            f"At the start the cross-entropy gradient has size {predict_paths['bce'].grad_norm[0]:.3g}, the "
+            f"squared-error gradient only {predict_paths['mse'].grad_norm[0]:.3g}: the sigmoid is saturated and "
+            "squared error sits on a plateau. The figures below start there by default."
+        ),
+    )
+
+
+predict_section()
 
 # --------------------------------------------------------------------------------------------
 st.header("3. Loss surfaces over (w, b)")
@@ -138,26 +152,35 @@ st.markdown(
     "The model is p = σ(w·x + b) on a tiny 1-D data set; every point of a map below is the mean loss over "
     "the data for one (w, b). Pick a start and watch gradient descent on each surface."
 )
-c1, c2 = st.columns([2, 3])
-with c1:
-    kind = widgets.segmented_control(
-        "Data set", list(ls.DATASET_PRESETS), default="separable", required=True, key="lik_data"
-    )
-    kind = kind if kind in ls.DATASET_PRESETS else "separable"
-    st.caption(ls.DATASET_PRESETS[kind].capitalize() + ".")
-    lr_text = widgets.select_slider("Learning rate", LEARNING_RATES, value="1", key="lik_lr")
-    steps = widgets.slider("Steps", 10, 1000, 300, step=10, key="lik_steps")
-with c2:
-    w0 = widgets.slider("Start w₀", ls.BOX[0], ls.BOX[1], PREDICT["w0"], step=0.5, key="lik_w0")
-    b0 = widgets.slider("Start b₀", ls.BOX[0], ls.BOX[1], PREDICT["b0"], step=0.5, key="lik_b0")
-lr = float(lr_text)
+# The data set drives sections 3 to 5, so it sits outside the fragments (a change reruns the page);
+# the learning rate, steps and start drive the descent in section 3 only, inside its fragment.
+kind = widgets.segmented_control(
+    "Data set", list(ls.DATASET_PRESETS), default="separable", required=True, key="lik_data"
+)
+kind = kind if kind in ls.DATASET_PRESETS else "separable"
+st.caption(ls.DATASET_PRESETS[kind].capitalize() + ".")
 
-land = paths = None
-with explain_errors("These settings"):
+land = None
+with explain_errors("This data set"):
     land = lesson_landscape(kind)
-    paths = lesson_descent(kind, w0=w0, b0=b0, lr=lr, steps=steps)
 
-if land is not None and paths is not None:
+
+@fragment
+def descent_section(kind: str, land) -> None:
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        lr_text = widgets.select_slider("Learning rate", LEARNING_RATES, value="1", key="lik_lr")
+        steps = widgets.slider("Steps", 10, 1000, 300, step=10, key="lik_steps")
+    with c2:
+        w0 = widgets.slider("Start w₀", ls.BOX[0], ls.BOX[1], PREDICT["w0"], step=0.5, key="lik_w0")
+        b0 = widgets.slider("Start b₀", ls.BOX[0], ls.BOX[1], PREDICT["b0"], step=0.5, key="lik_b0")
+    lr = float(lr_text)
+
+    paths = None
+    with explain_errors("These settings"):
+        paths = lesson_descent(kind, w0=w0, b0=b0, lr=lr, steps=steps)
+    if paths is None:
+        return
     data = land.data
     reached = {loss: ls.first_step_reaching(path, land.best_accuracy) for loss, path in paths.items()}
     x_grid = ls.feature_grid(data.x)
@@ -213,6 +236,11 @@ if land is not None and paths is not None:
         )
     )
 
+
+if land is not None:
+    descent_section(kind, land)
+
+    data = land.data
     # ----------------------------------------------------------------------------------------
     st.header("4. Convex or not: computed")
     bce_s, mse_s = land.surfaces["bce"], land.surfaces["mse"]

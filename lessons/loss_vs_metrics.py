@@ -18,6 +18,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -33,82 +34,18 @@ NOISE_LEVELS = ["0", "2.5", "5", "10", "20"]
 
 run_scenario = cached(ovf.run_scenario)
 
-lesson_header(
-    SLUG,
-    "My validation loss started rising, yet validation accuracy and F1 kept improving for thousands of "
-    "iterations. Is that possible? And when both loss curves run parallel, am I overfitting?",
-)
-
-# --------------------------------------------------------------------------------------------
-default_run = run_scenario("confident-mistakes")
-default_verdict = ovf.curve_verdict(default_run)
-went_down = default_verdict.final_accuracy < default_verdict.accuracy_at_best
-predict_then_reveal(
-    f"A model is trained for {int(default_run.epochs[-1])} epochs. Its validation loss is lowest at epoch "
-    f"{default_verdict.best_epoch} and then rises by {default_verdict.val_rise:.0%} until the end, while the "
-    "training loss keeps falling. Did validation accuracy go down?",
-    ["Yes, it went down", "No, it stayed the same or went up"],
-    key="lvm_predict",
-    answer="Yes, it went down" if went_down else "No, it stayed the same or went up",
-    explanation=(
-        f"Validation accuracy went from {default_verdict.accuracy_at_best:.1%} at epoch "
-        f"{default_verdict.best_epoch} to {default_verdict.final_accuracy:.1%} at epoch "
-        f"{int(default_run.epochs[-1])}, and F1 from {default_verdict.f1_at_best:.3f} to "
-        f"{default_verdict.final_f1:.3f}. The loss rose because the model grew more confident everywhere, "
-        "and a few samples it gets wrong now cost a lot. The run is below."
-    ),
-)
-
-# --------------------------------------------------------------------------------------------
-st.header("1. A training run")
-s1, s2 = st.columns([2, 1])
-with s1:
-    scenario_label = widgets.segmented_control(
-        "Data",
-        list(SCENARIO_CHOICES),
-        default="Wrong labels in validation only",
-        required=True,
-        wrap=True,
-        key="lvm_scenario",
-    )
-scenario_name = SCENARIO_CHOICES.get(scenario_label, "confident-mistakes")
-scenario = ovf.SCENARIOS[scenario_name]
-noise = scenario.val_label_noise
-with s2:
-    if scenario_name == "confident-mistakes":
-        noise_text = widgets.select_slider(
-            "Annotation errors in the validation labels (%)",
-            NOISE_LEVELS,
-            value="5",
-            key="lvm_noise",
-            help="This share of the validation labels is flipped after the split; the training labels are clean.",
-        )
-        noise = float(noise_text) / 100 if noise_text in NOISE_LEVELS else scenario.val_label_noise
-    else:
-        st.caption("This data set has labels flipped at the same rate in its training and validation parts.")
-
-run = verdict = None
-with explain_errors("This configuration"):
+# The run's curves with the inspected epoch marked depend on (data, label errors, epoch) only: shared,
+# read-only, so moving the threshold or k sends the figure without rebuilding it.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def curves_figure(scenario_name: str, noise: float, epoch: int):
     run = run_scenario(scenario_name, val_label_noise=noise)
-    verdict = ovf.curve_verdict(run)
+    return figs.training_curves_figure(run, ovf.curve_verdict(run), epoch=epoch)
 
-if run is not None and verdict is not None:
-    n_val = run.y_val.size
-    n_errors = int(run.annotation_error.sum())
-    if scenario_name == "confident-mistakes":
-        st.markdown(
-            f"Logistic regression trained with binary cross-entropy (full batch, learning rate "
-            f"{run.learning_rate:g}) on {run.n_train} clean points, {run.train_positive_fraction:.0%} of them "
-            "positive, with a small gap between the classes. The "
-            f"validation set has {n_val} points drawn the same way, but {n_errors} of their labels "
-            f"({noise:.1%}) are annotation errors: flipped after the fact, as happens when people label data."
-        )
-    else:
-        st.markdown(
-            f"Logistic regression trained with binary cross-entropy on {run.n_train} points whose labels are "
-            f"{run.train_label_noise:.0%} wrong, and validated on {n_val} points with the same noise: a model too "
-            "simple to memorise the wrong labels, the situation of seed 003's second question."
-        )
+
+# The epoch, threshold and k drive the rest of sections 1 and 2 only: moving them reruns this
+# fragment; the data and label-error widgets above drive the run itself and stay outside.
+@fragment
+def epoch_section(scenario_name: str, scenario, noise: float, run, verdict, n_val: int, n_errors: int) -> None:
     e1, e2, e3 = st.columns([2, 1, 1])
     with e1:
         epoch = widgets.slider(
@@ -127,7 +64,7 @@ if run is not None and verdict is not None:
     with e3:
         k = widgets.slider("Worst samples k", 1, 20, 5, key="lvm_k")
 
-    fig_curves = figs.training_curves_figure(run, verdict, epoch=int(epoch))
+    fig_curves = curves_figure(scenario_name, noise, int(epoch))
     chart(fig_curves, key="lvm_fig_curves", alt=f"Inspecting epoch {int(epoch)}, threshold {threshold:.2f}.")
     export_buttons(
         fig_curves,
@@ -278,6 +215,91 @@ if run is not None and verdict is not None:
             "Moving the threshold changes which side of it a sample falls on, and so precision, recall and F1; "
             "it does not change the loss at all, which never looks at a threshold."
         )
+
+
+lesson_header(
+    SLUG,
+    "My validation loss started rising, yet validation accuracy and F1 kept improving for thousands of "
+    "iterations. Is that possible? And when both loss curves run parallel, am I overfitting?",
+)
+
+# --------------------------------------------------------------------------------------------
+# The prediction reads no widget: picking an answer reruns only this fragment.
+@fragment
+def predict_section() -> None:
+    default_run = run_scenario("confident-mistakes")
+    default_verdict = ovf.curve_verdict(default_run)
+    went_down = default_verdict.final_accuracy < default_verdict.accuracy_at_best
+    predict_then_reveal(
+        f"A model is trained for {int(default_run.epochs[-1])} epochs. Its validation loss is lowest at epoch "
+        f"{default_verdict.best_epoch} and then rises by {default_verdict.val_rise:.0%} until the end, while the "
+        "training loss keeps falling. Did validation accuracy go down?",
+        ["Yes, it went down", "No, it stayed the same or went up"],
+        key="lvm_predict",
+        answer="Yes, it went down" if went_down else "No, it stayed the same or went up",
+        explanation=(
+            f"Validation accuracy went from {default_verdict.accuracy_at_best:.1%} at epoch "
+            f"{default_verdict.best_epoch} to {default_verdict.final_accuracy:.1%} at epoch "
+            f"{int(default_run.epochs[-1])}, and F1 from {default_verdict.f1_at_best:.3f} to "
+            f"{default_verdict.final_f1:.3f}. The loss rose because the model grew more confident everywhere, "
+            "and a few samples it gets wrong now cost a lot. The run is below."
+        ),
+    )
+
+
+predict_section()
+
+# --------------------------------------------------------------------------------------------
+st.header("1. A training run")
+s1, s2 = st.columns([2, 1])
+with s1:
+    scenario_label = widgets.segmented_control(
+        "Data",
+        list(SCENARIO_CHOICES),
+        default="Wrong labels in validation only",
+        required=True,
+        wrap=True,
+        key="lvm_scenario",
+    )
+scenario_name = SCENARIO_CHOICES.get(scenario_label, "confident-mistakes")
+scenario = ovf.SCENARIOS[scenario_name]
+noise = scenario.val_label_noise
+with s2:
+    if scenario_name == "confident-mistakes":
+        noise_text = widgets.select_slider(
+            "Annotation errors in the validation labels (%)",
+            NOISE_LEVELS,
+            value="5",
+            key="lvm_noise",
+            help="This share of the validation labels is flipped after the split; the training labels are clean.",
+        )
+        noise = float(noise_text) / 100 if noise_text in NOISE_LEVELS else scenario.val_label_noise
+    else:
+        st.caption("This data set has labels flipped at the same rate in its training and validation parts.")
+
+run = verdict = None
+with explain_errors("This configuration"):
+    run = run_scenario(scenario_name, val_label_noise=noise)
+    verdict = ovf.curve_verdict(run)
+
+if run is not None and verdict is not None:
+    n_val = run.y_val.size
+    n_errors = int(run.annotation_error.sum())
+    if scenario_name == "confident-mistakes":
+        st.markdown(
+            f"Logistic regression trained with binary cross-entropy (full batch, learning rate "
+            f"{run.learning_rate:g}) on {run.n_train} clean points, {run.train_positive_fraction:.0%} of them "
+            "positive, with a small gap between the classes. The "
+            f"validation set has {n_val} points drawn the same way, but {n_errors} of their labels "
+            f"({noise:.1%}) are annotation errors: flipped after the fact, as happens when people label data."
+        )
+    else:
+        st.markdown(
+            f"Logistic regression trained with binary cross-entropy on {run.n_train} points whose labels are "
+            f"{run.train_label_noise:.0%} wrong, and validated on {n_val} points with the same noise: a model too "
+            "simple to memorise the wrong labels, the situation of seed 003's second question."
+        )
+    epoch_section(scenario_name, scenario, noise, run, verdict, n_val, n_errors)
 
 # --------------------------------------------------------------------------------------------
 st.header("3. The formulas")

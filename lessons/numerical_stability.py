@@ -17,6 +17,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -66,159 +67,175 @@ limits64 = dtype_limits("float64")
 
 # --------------------------------------------------------------------------------------------
 st.header("1. Naive and stable formulas as the logit grows")
-predict_then_reveal(
-    "In float32, at what logit z does 1/(1 + exp(−z)) first return exactly 0?",
-    [
-        f"z ≈ {-limits32.sigmoid_one:.1f}",
-        f"z ≈ {limits32.sigmoid_zero:.1f}",
-        f"z ≈ {limits32.exp_underflow:.1f}",
-        "Never: it only gets close to 0",
-    ],
-    key="num_predict_f32",
-    answer=f"z ≈ {limits32.sigmoid_zero:.1f}",
-    explanation=(
-        f"exp(−z) overflows to inf once −z > {limits32.exp_overflow:.2f} (the log of the largest float32), "
-        f"and 1/(1 + inf) = 0. The true σ({limits32.sigmoid_zero:.2f}) is {limits32.sigmoid_zero_exact:.3g}, "
-        f"which float32 can still hold as a subnormal number (the smallest is {limits32.smallest_subnormal:.3g}): "
-        f"the 0 is wrong, and log(0) = −inf turns the loss of {-limits32.sigmoid_zero:.2f} into inf. "
-        f"scipy's expit (lossviz.sigmoid) returns {limits32.expit_at_sigmoid_zero:g} there too, so the fix is "
-        "not a better σ but never taking the log of a probability: log σ(z) = log_expit(z) directly. "
-        f"(In float64 the same happens at z ≈ {limits64.sigmoid_zero:.2f}.)"
-    ),
-)
-
-c1, c2, c3 = st.columns([1, 1, 2])
-with c1:
-    dtype = widgets.segmented_control(
-        "Float type", list(stab.DTYPES), default="float64", required=True, key="num_dtype"
+# The predictions read no widget: picking an answer reruns only their fragment.
+@fragment
+def predict_float32() -> None:
+    predict_then_reveal(
+        "In float32, at what logit z does 1/(1 + exp(−z)) first return exactly 0?",
+        [
+            f"z ≈ {-limits32.sigmoid_one:.1f}",
+            f"z ≈ {limits32.sigmoid_zero:.1f}",
+            f"z ≈ {limits32.exp_underflow:.1f}",
+            "Never: it only gets close to 0",
+        ],
+        key="num_predict_f32",
+        answer=f"z ≈ {limits32.sigmoid_zero:.1f}",
+        explanation=(
+            f"exp(−z) overflows to inf once −z > {limits32.exp_overflow:.2f} (the log of the largest float32), "
+            f"and 1/(1 + inf) = 0. The true σ({limits32.sigmoid_zero:.2f}) is {limits32.sigmoid_zero_exact:.3g}, "
+            f"which float32 can still hold as a subnormal number (the smallest is {limits32.smallest_subnormal:.3g}): "
+            f"the 0 is wrong, and log(0) = −inf turns the loss of {-limits32.sigmoid_zero:.2f} into inf. "
+            f"scipy's expit (lossviz.sigmoid) returns {limits32.expit_at_sigmoid_zero:g} there too, so the fix is "
+            "not a better σ but never taking the log of a probability: log σ(z) = log_expit(z) directly. "
+            f"(In float64 the same happens at z ≈ {limits64.sigmoid_zero:.2f}.)"
+        ),
     )
-with c2:
-    label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="num_y")
-with c3:
-    z_range = widgets.select_slider("Logits from −R to R, R =", RANGES, value="1000", key="num_range")
-c4, c5 = st.columns([2, 1])
-with c4:
-    choice = widgets.selectbox("Naive formula to plot", list(NAIVE_CHOICES), key="num_formula")
-with c5:
-    scale = widgets.segmented_control("Loss axis", ["log", "linear"], default="log", required=True, key="num_scale")
-dtype = dtype if dtype in stab.DTYPES else "float64"
+
+
+predict_float32()
+
+# The label drives sections 1 and 2, so it sits outside the fragments (a change reruns the page);
+# the float type, range, formula and axis drive section 1 only, inside its fragment.
+label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="num_y")
 y = 0 if label == "0" else 1
-z_max = float(z_range) if z_range in RANGES else 1000.0
-formula_name = NAIVE_CHOICES.get(choice, "sigmoid-log")
 
-st.markdown(
-    "Every formula below computes the same number, the binary cross-entropy of one logit z: "
-    "−log σ(z) for y = 1 and −log(1 − σ(z)) = −log σ(−z) for y = 0. The softmax versions get there "
-    "through the two logits (z, 0), whose softmax gives σ(z) to the first class."
-)
-# One short formula per st.latex: a long line is cut off on a phone.
-st.latex(r"\sigma(z)=\frac{1}{1+e^{-z}}")
-st.latex(r"-\log\sigma(z)=\log\!\left(1+e^{-z}\right)")
-st.latex(r"-\log\sigma(z)=\max(-z,0)+\log\!\left(1+e^{-|z|}\right)")
-st.latex(r"\log\operatorname{softmax}(z)_k = z_k - m - \log\sum_j e^{\,z_j-m}")
-st.latex(r"m=\max_j z_j")
-st.markdown(
-    "The right-hand forms are what the stable functions compute (`scipy.special.log_expit`, "
-    "`log_softmax`, PyTorch's `BCEWithLogitsLoss` and `cross_entropy`): exp only ever sees numbers ≤ 0, "
-    "and no logarithm ever sees a 0 that came from rounding."
-)
 
-table = curves = None
-with explain_errors("This range"):
-    table = break_table(y, z_max=z_max, dtype=dtype)
-    curves = loss_curves(formula_name, y, z_max=z_max, dtype=dtype)
-limits = limits32 if dtype == "float32" else limits64
+@fragment
+def breakdown_section(y: int) -> None:
+    c1, c3 = st.columns([1, 2])
+    with c1:
+        dtype = widgets.segmented_control(
+            "Float type", list(stab.DTYPES), default="float64", required=True, key="num_dtype"
+        )
+    with c3:
+        z_range = widgets.select_slider("Logits from −R to R, R =", RANGES, value="1000", key="num_range")
+    c4, c5 = st.columns([2, 1])
+    with c4:
+        choice = widgets.selectbox("Naive formula to plot", list(NAIVE_CHOICES), key="num_formula")
+    with c5:
+        scale = widgets.segmented_control(
+            "Loss axis", ["log", "linear"], default="log", required=True, key="num_scale"
+        )
+    dtype = dtype if dtype in stab.DTYPES else "float64"
+    z_max = float(z_range) if z_range in RANGES else 1000.0
+    formula_name = NAIVE_CHOICES.get(choice, "sigmoid-log")
 
-if table is not None and curves is not None:
     st.markdown(
-        f"**Where {dtype} gives up.** exp(x) overflows to inf for x > {limits.exp_overflow:.2f} and underflows "
-        f"to 0 for x < {limits.exp_underflow:.2f}; 1 + exp(−z) rounds to exactly 1 for z ≥ {limits.sigmoid_one:.2f}, "
-        f"so 1 − σ(z) = 0 from there. Each formula below breaks at one of these points (found by bisection "
-        f"to the last float, for y = {y} on [−{z_max:g}, {z_max:g}]):"
+        "Every formula below computes the same number, the binary cross-entropy of one logit z: "
+        "−log σ(z) for y = 1 and −log(1 − σ(z)) = −log σ(−z) for y = 0. The softmax versions get there "
+        "through the two logits (z, 0), whose softmax gives σ(z) to the first class."
     )
-    names = list(stab.FORMULAS)
-    st.table(
-        {
-            "formula": [stab.FORMULAS[n].label for n in names],
-            "kind": ["stable" if stab.FORMULAS[n].stable else "naive" for n in names],
-            "z < 0": [_side_text(table[n], -1, z_max) for n in names],
-            "z > 0": [_side_text(table[n], 1, z_max) for n in names],
-        }
+    # One short formula per st.latex: a long line is cut off on a phone.
+    st.latex(r"\sigma(z)=\frac{1}{1+e^{-z}}")
+    st.latex(r"-\log\sigma(z)=\log\!\left(1+e^{-z}\right)")
+    st.latex(r"-\log\sigma(z)=\max(-z,0)+\log\!\left(1+e^{-|z|}\right)")
+    st.latex(r"\log\operatorname{softmax}(z)_k = z_k - m - \log\sum_j e^{\,z_j-m}")
+    st.latex(r"m=\max_j z_j")
+    st.markdown(
+        "The right-hand forms are what the stable functions compute (`scipy.special.log_expit`, "
+        "`log_softmax`, PyTorch's `BCEWithLogitsLoss` and `cross_entropy`): exp only ever sees numbers ≤ 0, "
+        "and no logarithm ever sees a 0 that came from rounding."
     )
-    naive_fatal = {n: [b for b in table[n] if b.fatal] for n in names if not stab.FORMULAS[n].stable}
-    stable_fatal = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if b.fatal]
-    stable_zero = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if not b.fatal]
-    first_fatal = min((b for bs in naive_fatal.values() for b in bs), key=lambda b: abs(b.z), default=None)
-    if first_fatal is not None:
-        st.markdown(
-            f"The first fatal break of any naive formula here is at **z = {first_fatal.z:.2f}**: "
-            f"“{stab.FORMULAS[first_fatal.formula].label}” returns {KIND_WORDS[first_fatal.kind]} where the loss "
-            f"is {first_fatal.exact:.4g}. One such sample makes the mean loss {KIND_WORDS[first_fatal.kind]} and "
-            "every gradient of the batch useless."
-        )
-    else:
-        st.markdown(
-            f"Within ±{z_max:g} no naive formula returns inf or NaN in {dtype}: widen the range to see them fail."
-        )
-    if not stable_fatal:
-        worst_zero = max((b.exact for b in stable_zero), default=0.0)
-        st.markdown(
-            "The stable formulas never return inf or NaN on this range. "
-            + (
-                f"Their only deviation is a loss of exactly 0 where the exact loss is at most {worst_zero:.3g}: "
-                "a correct, confident prediction whose tiny loss rounds away, harmless for training."
-                if stable_zero
-                else "They match the exact loss everywhere."
-            )
-        )
-    half_fix = table["shifted-softmax-log"]
-    underflow_break = next((b for b in half_fix if b.fatal), None)
-    if underflow_break is not None:
-        st.markdown(
-            f"The max shift fixes softmax's overflow, but not the log: the shifted softmax still underflows "
-            f"to 0 at z = {underflow_break.z:.2f} (exp of a number below {limits.exp_underflow:.2f}) and the log "
-            f"of it is −inf, where log_softmax returns the exact {underflow_break.exact:.4g}."
-            + (
-                f" You may read that “σ then log” fails near z ≈ {limits.exp_underflow:.0f}: that is this "
-                f"underflow point. 1/(1 + exp(−z)) fails earlier, at z = {limits.sigmoid_zero:.2f}, because "
-                "exp(−z) overflows first."
-                if y == 1 and dtype == "float64"
-                else ""
-            )
-        )
 
-    fig = figs.breakdown_figure(curves, log_y=scale != "linear")
-    chart(fig, key="num_fig_breakdown")
-    export_buttons(
-        fig,
-        name=f"numerical-stability-{formula_name}-{dtype}-y{y}",
-        key="num_exp_breakdown",
-        table=lambda: {
-            "z": curves.z.tolist(),
-            f"naive {formula_name}": curves.naive.tolist(),
-            f"stable {curves.counterpart}": curves.stable.tolist(),
-            "exact": curves.exact.tolist(),
-        },
-    )
-    if curves.breaks:
-        described = "; ".join(
-            f"from z = {b.z:.2f} it returns {KIND_WORDS[b.kind]} (exact loss {b.exact:.3g})" for b in curves.breaks
-        )
+    table = curves = None
+    with explain_errors("This range"):
+        table = break_table(y, z_max=z_max, dtype=dtype)
+        curves = loss_curves(formula_name, y, z_max=z_max, dtype=dtype)
+    limits = limits32 if dtype == "float32" else limits64
+
+    if table is not None and curves is not None:
         st.markdown(
-            f"**Reading the plot.** “{stab.FORMULAS[formula_name].label}” in {dtype}, y = {y}: {described}. "
-            + (
-                "On the log axis a returned 0 is a gap in the dashed curve: the solid stable curve goes on. "
-                if scale != "linear"
-                else ""
+            f"**Where {dtype} gives up.** exp(x) overflows to inf for x > {limits.exp_overflow:.2f} and underflows "
+            f"to 0 for x < {limits.exp_underflow:.2f}; 1 + exp(−z) rounds to exactly 1 for z ≥ {limits.sigmoid_one:.2f}, "
+            f"so 1 − σ(z) = 0 from there. Each formula below breaks at one of these points (found by bisection "
+            f"to the last float, for y = {y} on [−{z_max:g}, {z_max:g}]):"
+        )
+        names = list(stab.FORMULAS)
+        st.table(
+            {
+                "formula": [stab.FORMULAS[n].label for n in names],
+                "kind": ["stable" if stab.FORMULAS[n].stable else "naive" for n in names],
+                "z < 0": [_side_text(table[n], -1, z_max) for n in names],
+                "z > 0": [_side_text(table[n], 1, z_max) for n in names],
+            }
+        )
+        naive_fatal = {n: [b for b in table[n] if b.fatal] for n in names if not stab.FORMULAS[n].stable}
+        stable_fatal = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if b.fatal]
+        stable_zero = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if not b.fatal]
+        first_fatal = min((b for bs in naive_fatal.values() for b in bs), key=lambda b: abs(b.z), default=None)
+        if first_fatal is not None:
+            st.markdown(
+                f"The first fatal break of any naive formula here is at **z = {first_fatal.z:.2f}**: "
+                f"“{stab.FORMULAS[first_fatal.formula].label}” returns {KIND_WORDS[first_fatal.kind]} where the loss "
+                f"is {first_fatal.exact:.4g}. One such sample makes the mean loss {KIND_WORDS[first_fatal.kind]} and "
+                "every gradient of the batch useless."
             )
-            + "Each orange cross marks where a break starts, at the value the naive formula should have "
-            "returned (on the bottom edge when that value is below the axis)."
+        else:
+            st.markdown(
+                f"Within ±{z_max:g} no naive formula returns inf or NaN in {dtype}: widen the range to see them fail."
+            )
+        if not stable_fatal:
+            worst_zero = max((b.exact for b in stable_zero), default=0.0)
+            st.markdown(
+                "The stable formulas never return inf or NaN on this range. "
+                + (
+                    f"Their only deviation is a loss of exactly 0 where the exact loss is at most {worst_zero:.3g}: "
+                    "a correct, confident prediction whose tiny loss rounds away, harmless for training."
+                    if stable_zero
+                    else "They match the exact loss everywhere."
+                )
+            )
+        half_fix = table["shifted-softmax-log"]
+        underflow_break = next((b for b in half_fix if b.fatal), None)
+        if underflow_break is not None:
+            st.markdown(
+                f"The max shift fixes softmax's overflow, but not the log: the shifted softmax still underflows "
+                f"to 0 at z = {underflow_break.z:.2f} (exp of a number below {limits.exp_underflow:.2f}) and the log "
+                f"of it is −inf, where log_softmax returns the exact {underflow_break.exact:.4g}."
+                + (
+                    f" You may read that “σ then log” fails near z ≈ {limits.exp_underflow:.0f}: that is this "
+                    f"underflow point. 1/(1 + exp(−z)) fails earlier, at z = {limits.sigmoid_zero:.2f}, because "
+                    "exp(−z) overflows first."
+                    if y == 1 and dtype == "float64"
+                    else ""
+                )
+            )
+
+        fig = figs.breakdown_figure(curves, log_y=scale != "linear")
+        chart(fig, key="num_fig_breakdown")
+        export_buttons(
+            fig,
+            name=f"numerical-stability-{formula_name}-{dtype}-y{y}",
+            key="num_exp_breakdown",
+            table=lambda: {
+                "z": curves.z.tolist(),
+                f"naive {formula_name}": curves.naive.tolist(),
+                f"stable {curves.counterpart}": curves.stable.tolist(),
+                "exact": curves.exact.tolist(),
+            },
         )
-    else:
-        st.markdown(
-            f"**Reading the plot.** “{stab.FORMULAS[formula_name].label}” does not break on [−{z_max:g}, {z_max:g}] "
-            f"in {dtype} for y = {y}: the two curves coincide. Widen the range or switch to float32."
-        )
+        if curves.breaks:
+            described = "; ".join(
+                f"from z = {b.z:.2f} it returns {KIND_WORDS[b.kind]} (exact loss {b.exact:.3g})" for b in curves.breaks
+            )
+            st.markdown(
+                f"**Reading the plot.** “{stab.FORMULAS[formula_name].label}” in {dtype}, y = {y}: {described}. "
+                + (
+                    "On the log axis a returned 0 is a gap in the dashed curve: the solid stable curve goes on. "
+                    if scale != "linear"
+                    else ""
+                )
+                + "Each orange cross marks where a break starts, at the value the naive formula should have "
+                "returned (on the bottom edge when that value is below the axis)."
+            )
+        else:
+            st.markdown(
+                f"**Reading the plot.** “{stab.FORMULAS[formula_name].label}” does not break on [−{z_max:g}, {z_max:g}] "
+                f"in {dtype} for y = {y}: the two curves coincide. Widen the range or switch to float32."
+            )
+
+
+breakdown_section(y)
 
 # --------------------------------------------------------------------------------------------
 st.header("2. Keras' epsilon: what clipping probabilities does to the loss and its gradient")
@@ -229,83 +246,94 @@ st.markdown(
 st.latex(r"\hat p=\operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
 st.latex(r"\ell=-\left[y\log\hat p+(1-y)\log(1-\hat p)\right]\ \le\ -\log\varepsilon")
 st.latex(r"\frac{\partial \ell}{\partial p}=0\ \text{ where } p\notin[\varepsilon,1-\varepsilon]")
-e1, e2 = st.columns([1, 2])
-with e1:
-    eps_text = widgets.select_slider("Keras epsilon ε", EPSILONS, value="1e-7", key="num_eps")
-with e2:
-    probe = widgets.slider("Logit z to inspect", -50.0, 50.0, PREDICT_Z, step=0.5, key="num_z")
-eps = float(eps_text) if eps_text in EPSILONS else 1e-7
+# ε and the inspected logit drive this section only: moving them reruns this fragment.
+@fragment
+def clipping_section(y: int) -> None:
+    e1, e2 = st.columns([1, 2])
+    with e1:
+        eps_text = widgets.select_slider("Keras epsilon ε", EPSILONS, value="1e-7", key="num_eps")
+    with e2:
+        probe = widgets.slider("Logit z to inspect", -50.0, 50.0, PREDICT_Z, step=0.5, key="num_z")
+    eps = float(eps_text) if eps_text in EPSILONS else 1e-7
 
-clip = point = None
-with explain_errors("This epsilon"):
-    clip = clipping_curves(y, eps=eps, z_max=50.0)
-    point = stab.clipping_at(probe, y, eps=eps)
+    clip = point = None
+    with explain_errors("This epsilon"):
+        clip = clipping_curves(y, eps=eps, z_max=50.0)
+        point = stab.clipping_at(probe, y, eps=eps)
 
-if clip is not None and point is not None:
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("p = σ(z)", f"{point.p:.4g}")
-    m2.metric("Keras BCE on p", f"{point.clipped:.6g}")
-    m3.metric("BCE with logits", f"{point.logits:.6g}")
-    m4.metric("∂/∂z: clipped vs logits", f"{point.clipped_grad_z:.3g} vs {point.logits_grad_z:.3g}")
-    side = "below ε" if point.p < eps else "above 1 − ε"
-    if point.clipped_active:
-        st.markdown(
-            f"At z = {point.z:g} (label {y}) the model gives p = {point.p:.4g}, {side} = {eps:g}, so Keras computes "
-            f"with the clipped value and reports **{point.clipped:.6g}**, while the loss of this logit is "
-            f"**{point.logits:.6g}**: off by {point.error:+.6g}. Worse, the clip passes no gradient: "
-            f"∂ℓ/∂p = "
-            f"{point.clipped_grad_p:g}, so ∂ℓ/∂z = {point.clipped_grad_z:g} instead of σ(z) − y = "
-            f"{point.logits_grad_z:.6g}. "
-            + (
-                "The most wrong samples stop teaching the model anything."
-                if abs(point.logits_grad_z) > 0.5
-                else "Here the model is confidently right, so the lost gradient was tiny anyway; the loss floor "
-                f"−log(1 − ε) = {point.clipped:.3g} is the visible symptom."
+    if clip is not None and point is not None:
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("p = σ(z)", f"{point.p:.4g}")
+        m2.metric("Keras BCE on p", f"{point.clipped:.6g}")
+        m3.metric("BCE with logits", f"{point.logits:.6g}")
+        m4.metric("∂/∂z: clipped vs logits", f"{point.clipped_grad_z:.3g} vs {point.logits_grad_z:.3g}")
+        side = "below ε" if point.p < eps else "above 1 − ε"
+        if point.clipped_active:
+            st.markdown(
+                f"At z = {point.z:g} (label {y}) the model gives p = {point.p:.4g}, {side} = {eps:g}, so Keras computes "
+                f"with the clipped value and reports **{point.clipped:.6g}**, while the loss of this logit is "
+                f"**{point.logits:.6g}**: off by {point.error:+.6g}. Worse, the clip passes no gradient: "
+                f"∂ℓ/∂p = "
+                f"{point.clipped_grad_p:g}, so ∂ℓ/∂z = {point.clipped_grad_z:g} instead of σ(z) − y = "
+                f"{point.logits_grad_z:.6g}. "
+                + (
+                    "The most wrong samples stop teaching the model anything."
+                    if abs(point.logits_grad_z) > 0.5
+                    else "Here the model is confidently right, so the lost gradient was tiny anyway; the loss floor "
+                    f"−log(1 − ε) = {point.clipped:.3g} is the visible symptom."
+                )
             )
+        else:
+            st.markdown(
+                f"At z = {point.z:g} the probability {point.p:.4g} is inside [ε, 1 − ε] = [{eps:g}, 1 − {eps:g}]: the two "
+                f"losses agree ({point.clipped:.6g} vs {point.logits:.6g}) and so do the gradients ({point.clipped_grad_z:.6g} "
+                f"vs {point.logits_grad_z:.6g}). The clip acts for z < {clip.z_low:.2f} and z > {clip.z_high:.2f}."
+            )
+        fig_clip = figs.clipping_figure(clip, point)
+        chart(fig_clip, key="num_fig_clip")
+        export_buttons(
+            fig_clip,
+            name=f"numerical-stability-keras-eps-{eps_text}-y{y}",
+            key="num_exp_clip",
+            table=lambda: {
+                "z": clip.z.tolist(),
+                "p": clip.p.tolist(),
+                "keras_bce_clipped": clip.clipped.tolist(),
+                "bce_with_logits": clip.logits.tolist(),
+                "d_clipped_dz": clip.clipped_grad_z.tolist(),
+                "d_logits_dz": clip.logits_grad_z.tolist(),
+            },
         )
-    else:
         st.markdown(
-            f"At z = {point.z:g} the probability {point.p:.4g} is inside [ε, 1 − ε] = [{eps:g}, 1 − {eps:g}]: the two "
-            f"losses agree ({point.clipped:.6g} vs {point.logits:.6g}) and so do the gradients ({point.clipped_grad_z:.6g} "
-            f"vs {point.logits_grad_z:.6g}). The clip acts for z < {clip.z_low:.2f} and z > {clip.z_high:.2f}."
+            f"With ε = {eps:g} the clipped loss can never exceed −log ε = **{clip.cap:.4g}**, and it is flat, with zero "
+            f"gradient, in the grey bands z < {clip.z_low:.2f} and z > {clip.z_high:.2f}. This is why the frameworks offer "
+            "the loss on logits: `tf.keras.losses.BinaryCrossentropy(from_logits=True)` and PyTorch's "
+            "`BCEWithLogitsLoss` compute from z itself, exactly, with gradient σ(z) − y everywhere. "
+            "(TensorFlow-backed Keras quietly swaps in the logit when the probabilities come straight from a "
+            "sigmoid layer it can trace; `from_logits=True` does not depend on that detection.)"
         )
-    fig_clip = figs.clipping_figure(clip, point)
-    chart(fig_clip, key="num_fig_clip")
-    export_buttons(
-        fig_clip,
-        name=f"numerical-stability-keras-eps-{eps_text}-y{y}",
-        key="num_exp_clip",
-        table=lambda: {
-            "z": clip.z.tolist(),
-            "p": clip.p.tolist(),
-            "keras_bce_clipped": clip.clipped.tolist(),
-            "bce_with_logits": clip.logits.tolist(),
-            "d_clipped_dz": clip.clipped_grad_z.tolist(),
-            "d_logits_dz": clip.logits_grad_z.tolist(),
-        },
-    )
-    st.markdown(
-        f"With ε = {eps:g} the clipped loss can never exceed −log ε = **{clip.cap:.4g}**, and it is flat, with zero "
-        f"gradient, in the grey bands z < {clip.z_low:.2f} and z > {clip.z_high:.2f}. This is why the frameworks offer "
-        "the loss on logits: `tf.keras.losses.BinaryCrossentropy(from_logits=True)` and PyTorch's "
-        "`BCEWithLogitsLoss` compute from z itself, exactly, with gradient σ(z) − y everywhere. "
-        "(TensorFlow-backed Keras quietly swaps in the logit when the probabilities come straight from a "
-        "sigmoid layer it can trace; `from_logits=True` does not depend on that detection.)"
+
+
+clipping_section(y)
+
+@fragment
+def predict_clipping() -> None:
+    default_point = stab.clipping_at(PREDICT_Z, 1, eps=1e-7)
+    predict_then_reveal(
+        f"With Keras' default ε = 1e-7, what loss does binary cross-entropy on probabilities report for a sample "
+        f"with label 1 whose logit is z = {PREDICT_Z:g}?",
+        [f"{default_point.logits:.1f}", f"{default_point.clipped:.1f}", "inf", "0"],
+        key="num_predict_clip",
+        answer=f"{default_point.clipped:.1f}",
+        explanation=(
+            f"σ({PREDICT_Z:g}) = {default_point.p:.3g} is clipped up to 1e-7, so the loss is −log(1e-7) = "
+            f"{default_point.clipped:.4f} instead of {default_point.logits:.4f}, off by {default_point.error:.4f}, "
+            "and the gradient is 0 instead of about −1."
+        ),
     )
 
-default_point = stab.clipping_at(PREDICT_Z, 1, eps=1e-7)
-predict_then_reveal(
-    f"With Keras' default ε = 1e-7, what loss does binary cross-entropy on probabilities report for a sample "
-    f"with label 1 whose logit is z = {PREDICT_Z:g}?",
-    [f"{default_point.logits:.1f}", f"{default_point.clipped:.1f}", "inf", "0"],
-    key="num_predict_clip",
-    answer=f"{default_point.clipped:.1f}",
-    explanation=(
-        f"σ({PREDICT_Z:g}) = {default_point.p:.3g} is clipped up to 1e-7, so the loss is −log(1e-7) = "
-        f"{default_point.clipped:.4f} instead of {default_point.logits:.4f}, off by {default_point.error:.4f}, "
-        "and the gradient is 0 instead of about −1."
-    ),
-)
+
+predict_clipping()
 
 # --------------------------------------------------------------------------------------------
 st.header("3. The seed's NumPy snippet, checked")
@@ -361,39 +389,45 @@ st.markdown(
     f"{check.log_loss:.6f}, and PyTorch's `BCEWithLogitsLoss` the same {check.lossviz:.6f} as lossviz (checked in "
     "lossviz's tests). The trouble starts at large logits:"
 )
-seed_z = widgets.number_input(
-    "Replace the seed's first logit 9.7 by",
-    min_value=-1e4,
-    max_value=1e4,
-    value=-800.0,
-    step=10.0,
-    key="num_seed_z",
-)
-rows = None
-with explain_errors("This logit"):
-    rows = [seed_check([[seed_z], [0.0]], [[first], [1.0]]) for first in (0.0, 1.0)]
-if rows is not None:
-    st.table(
-        {
-            "first sample's label": ["0 (the seed's)", "1"],
-            "the seed's code": [f"{r.as_written:.6g}" for r in rows],
-            "corrected snippet": [f"{r.corrected:.6g}" for r in rows],
-            "lossviz.bce_with_logits": [f"{r.lossviz:.6g}" for r in rows],
-            "scikit-learn log_loss on σ(X)": [f"{r.log_loss:.6g}" for r in rows],
-        }
+# The replaced logit drives this last table only: changing it reruns this fragment.
+@fragment
+def seed_logit_section() -> None:
+    seed_z = widgets.number_input(
+        "Replace the seed's first logit 9.7 by",
+        min_value=-1e4,
+        max_value=1e4,
+        value=-800.0,
+        step=10.0,
+        key="num_seed_z",
     )
-    broken = [r for r in rows if not math.isfinite(r.as_written)]
-    if broken:
-        st.markdown(
-            f"At X = {seed_z:g} the seed's code returns {', '.join(f'{r.as_written:g}' for r in rows)} for the two "
-            f"labels, where the loss is {', '.join(f'{r.exact:.6g}' for r in rows)}. scikit-learn stays finite only "
-            f"because it clips probabilities to [2.2e-16, 1 − 2.2e-16], so it reports "
-            f"{', '.join(f'{r.log_loss:.6g}' for r in rows)}: capped, like Keras' ε."
+    rows = None
+    with explain_errors("This logit"):
+        rows = [seed_check([[seed_z], [0.0]], [[first], [1.0]]) for first in (0.0, 1.0)]
+    if rows is not None:
+        st.table(
+            {
+                "first sample's label": ["0 (the seed's)", "1"],
+                "the seed's code": [f"{r.as_written:.6g}" for r in rows],
+                "corrected snippet": [f"{r.corrected:.6g}" for r in rows],
+                "lossviz.bce_with_logits": [f"{r.lossviz:.6g}" for r in rows],
+                "scikit-learn log_loss on σ(X)": [f"{r.log_loss:.6g}" for r in rows],
+            }
         )
-    else:
-        st.markdown(
-            f"At X = {seed_z:g} every version agrees (to the digits shown): move X below {limits64.sigmoid_zero:.0f} "
-            f"or above {limits64.sigmoid_one:.0f} to break the seed's code."
-        )
+        broken = [r for r in rows if not math.isfinite(r.as_written)]
+        if broken:
+            st.markdown(
+                f"At X = {seed_z:g} the seed's code returns {', '.join(f'{r.as_written:g}' for r in rows)} for the two "
+                f"labels, where the loss is {', '.join(f'{r.exact:.6g}' for r in rows)}. scikit-learn stays finite only "
+                f"because it clips probabilities to [2.2e-16, 1 − 2.2e-16], so it reports "
+                f"{', '.join(f'{r.log_loss:.6g}' for r in rows)}: capped, like Keras' ε."
+            )
+        else:
+            st.markdown(
+                f"At X = {seed_z:g} every version agrees (to the digits shown): move X below {limits64.sigmoid_zero:.0f} "
+                f"or above {limits64.sigmoid_one:.0f} to break the seed's code."
+            )
+
+
+seed_logit_section()
 
 next_lesson_link(SLUG)

@@ -18,6 +18,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -56,6 +57,39 @@ def pct(x: float) -> str:
 
 def weights_text(w) -> str:
     return "[" + ", ".join(f"{v:.4g}" for v in w) + "]"
+
+
+# Truth and prediction depend on the image, the model and the border only, not on the weights, the
+# label smoothing or the ignore_index value: the figure is shared, read-only, per those settings.
+@st.cache_resource(max_entries=32, show_spinner=False)
+def masks_figure_for(n_classes: int, seed: int, confidence: float, noise: float, border: int):
+    example = example_for(n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE)
+    losses = losses_for(example.logits, border_for(example.mask, border))
+    return figs.masks_figure(
+        [("ground truth", example.mask), ("prediction (argmax)", losses.predicted)],
+        example.names,
+        valid=losses.valid,
+        title="Truth and prediction",
+    )
+
+
+# The prediction's explanation depends on every setting, so it arrives as an argument; picking an
+# answer reruns only this fragment.
+@fragment
+def predict_section(explanation: str) -> None:
+    predict_then_reveal(
+        f"You set the weight of the rare class to {PREDICT_WEIGHT:g} (others 1). Does the mean loss go up, down, or "
+        "can't you tell without the numbers?",
+        [
+            "Up, about 10×",
+            "Up, but much less than 10×",
+            "Down",
+            "Can't tell: it depends on the pixels",
+        ],
+        key="pix_predict",
+        answer="Can't tell: it depends on the pixels",
+        explanation=explanation,
+    )
 
 
 lesson_header(
@@ -135,8 +169,11 @@ with explain_errors("These settings"):
         ignore_index=ignore_index,
         label_smoothing=smoothing,
     )
-    plain = losses_for(
-        example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
+    # All weights 1 is the unweighted loss: no need to compute it twice.
+    plain = (
+        losses_for(example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing)
+        if bool((weight != 1).any())
+        else result
     )
 
 if example is not None and result is not None and plain is not None:
@@ -148,12 +185,7 @@ if example is not None and result is not None and plain is not None:
 
     # ----------------------------------------------------------------------------------------
     st.header("1. One cross-entropy per pixel")
-    fig_masks = figs.masks_figure(
-        [("ground truth", example.mask), ("prediction (argmax)", result.predicted)],
-        names,
-        valid=result.valid,
-        title="Truth and prediction",
-    )
+    fig_masks = masks_figure_for(n_classes, seed, confidence, noise, border)
     chart(fig_masks, key="pix_fig_masks")
     export_buttons(
         fig_masks,
@@ -301,19 +333,7 @@ if example is not None and result is not None and plain is not None:
             "weighted mean moves toward the rare pixels' own mean loss as w grows: up if they are harder than the "
             "rest, down if easier."
         )
-    predict_then_reveal(
-        f"You set the weight of the rare class to {PREDICT_WEIGHT:g} (others 1). Does the mean loss go up, down, or "
-        "can't you tell without the numbers?",
-        [
-            "Up, about 10×",
-            "Up, but much less than 10×",
-            "Down",
-            "Can't tell: it depends on the pixels",
-        ],
-        key="pix_predict",
-        answer="Can't tell: it depends on the pixels",
-        explanation=explanation,
-    )
+    predict_section(explanation)
 
     if defined:
         fig_shares = figs.class_shares_figure(
@@ -388,12 +408,16 @@ if example is not None and result is not None and plain is not None:
     fit_plain = fit_for(
         example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
     )
-    fit_weighted = fit_for(
-        example.logits,
-        target,
-        weight=weight,
-        ignore_index=ignore_index,
-        label_smoothing=smoothing,
+    fit_weighted = (
+        fit_for(
+            example.logits,
+            target,
+            weight=weight,
+            ignore_index=ignore_index,
+            label_smoothing=smoothing,
+        )
+        if weighted
+        else fit_plain
     )
     if fit_plain.success or fit_weighted.success:
         fig_fit = figs.masks_figure(
@@ -411,8 +435,10 @@ if example is not None and result is not None and plain is not None:
         s_plain = scores_for(
             target, fit_plain.predicted, rare, ignore_index=ignore_index
         )
-        s_weighted = scores_for(
-            target, fit_weighted.predicted, rare, ignore_index=ignore_index
+        s_weighted = (
+            scores_for(target, fit_weighted.predicted, rare, ignore_index=ignore_index)
+            if weighted
+            else s_plain
         )
         lines = [
             (

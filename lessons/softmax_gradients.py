@@ -13,6 +13,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -36,6 +37,41 @@ def _prefers(value_a: float, value_b: float) -> str:
     if value_a == value_b:
         return "neither (equal losses)"
     return "A" if value_a < value_b else "B"
+
+
+# Section 3's figure depends on the two vectors only, not on the logits: shared, read-only, per pair
+# of texts, so moving a logit (which reruns the page) sends it without rebuilding it.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def seed_001_figure_for(text_a: str, text_b: str):
+    vectors = [mc.probability_vector_losses(mc.parse_vector(t, name=f"vector {n}")) for n, t in (("A", text_a), ("B", text_b))]
+    return figs.seed_001_figure(["vector A", "vector B"], vectors, title="Three losses for y = [1, 0, …, 0]")
+
+
+# The prediction (and the gradient figure it reveals) reads the logits only through its arguments:
+# picking an answer reruns this fragment, not the page.
+@fragment
+def predict_section(result, true_class: int, n_classes: int) -> None:
+    zero_grads = int((result.gradient == 0.0).sum())
+
+    def reveal_gradient() -> None:
+        fig_g = figs.gradient_bars_figure(result.gradient, true_class, title="∂loss/∂z_j = s_j − y_j for every logit")
+        chart(fig_g, key="smg_fig_grad", alt=f"Largest push down on class {result.strongest_wrong_class}: +{result.gradient[result.strongest_wrong_class]:.4g}.")
+        export_buttons(fig_g, name="softmax-gradient", key="smg_exp_grad")
+
+    predict_then_reveal(
+        f"The true class is {true_class}. The loss is $-\\log s_{true_class}$, one term. "
+        "Which logits get a non-zero gradient?",
+        ["Only the true class's logit", "Only the wrong classes' logits", "Every logit", "None of them"],
+        key="smg_predict",
+        answer="Every logit",
+        explanation=(
+            f"$s_{true_class} = e^{{z_{true_class}}} / \\sum_k e^{{z_k}}$ has every logit in its denominator, "
+            f"so the gradient is $s_j - y_j$: {result.gradient[true_class]:.4g} on the true logit and $+s_j$ on "
+            f"each of the other {n_classes - 1}."
+            + (f" In float64, {zero_grads} of these round to exactly 0 at these extreme logits." if zero_grads else "")
+        ),
+        reveal=reveal_gradient,
+    )
 
 
 lesson_header(
@@ -81,27 +117,7 @@ if result is not None:
     chart(fig_p, key="smg_fig_probs", alt=f"True class {true_class} has probability {s_t:.4g}; loss {result.loss:.4g}.")
     export_buttons(fig_p, name="softmax-probabilities", key="smg_exp_probs")
 
-    zero_grads = int((result.gradient == 0.0).sum())
-
-    def reveal_gradient() -> None:
-        fig_g = figs.gradient_bars_figure(result.gradient, true_class, title="∂loss/∂z_j = s_j − y_j for every logit")
-        chart(fig_g, key="smg_fig_grad", alt=f"Largest push down on class {wrong}: +{result.gradient[wrong]:.4g}.")
-        export_buttons(fig_g, name="softmax-gradient", key="smg_exp_grad")
-
-    predict_then_reveal(
-        f"The true class is {true_class}. The loss is $-\\log s_{true_class}$, one term. "
-        "Which logits get a non-zero gradient?",
-        ["Only the true class's logit", "Only the wrong classes' logits", "Every logit", "None of them"],
-        key="smg_predict",
-        answer="Every logit",
-        explanation=(
-            f"$s_{true_class} = e^{{z_{true_class}}} / \\sum_k e^{{z_k}}$ has every logit in its denominator, "
-            f"so the gradient is $s_j - y_j$: {result.gradient[true_class]:.4g} on the true logit and $+s_j$ on "
-            f"each of the other {n_classes - 1}."
-            + (f" In float64, {zero_grads} of these round to exactly 0 at these extreme logits." if zero_grads else "")
-        ),
-        reveal=reveal_gradient,
-    )
+    predict_section(result, true_class, n_classes)
 
     ranking = (
         f"The model already ranks class {true_class} first."
@@ -158,80 +174,86 @@ st.markdown(
     "two for y = [1, 0, 0, 0] (the 1 is the first entry, class 0). Edit either vector: numbers separated by "
     "commas, in [0, 1]."
 )
-col_a, col_b = st.columns(2)
-parsed = {}
-for column, label, default, key in ((col_a, "A", SEED_A, "smg_pa"), (col_b, "B", SEED_B, "smg_pb")):
-    with column:
-        text = widgets.text_input(f"Vector {label}", default, key=key, max_chars=400)
-        with explain_errors(f"Vector {label}"):
-            parsed[label] = mc.probability_vector_losses(mc.parse_vector(text, name=f"vector {label}"))
-            st.caption(f"{parsed[label].p.size} entries, summing to {parsed[label].total:.6g}")
+# The two vectors drive this section only: editing them reruns this fragment, not the page.
+@fragment
+def vectors_section() -> None:
+    col_a, col_b = st.columns(2)
+    parsed, texts = {}, {}
+    for column, label, default, key in ((col_a, "A", SEED_A, "smg_pa"), (col_b, "B", SEED_B, "smg_pb")):
+        with column:
+            text = texts[label] = widgets.text_input(f"Vector {label}", default, key=key, max_chars=400)
+            with explain_errors(f"Vector {label}"):
+                parsed[label] = mc.probability_vector_losses(mc.parse_vector(text, name=f"vector {label}"))
+                st.caption(f"{parsed[label].p.size} entries, summing to {parsed[label].total:.6g}")
 
-if len(parsed) == 2:
-    a, b = parsed["A"], parsed["B"]
-    fig_s = figs.seed_001_figure(["vector A", "vector B"], [a, b], title="Three losses for y = [1, 0, …, 0]")
-    chart(fig_s, key="smg_fig_seed001")
-    export_buttons(fig_s, name="categorical-ce-vs-summed-bce", key="smg_exp_seed001")
+    if len(parsed) == 2:
+        a, b = parsed["A"], parsed["B"]
+        fig_s = seed_001_figure_for(texts["A"], texts["B"])
+        chart(fig_s, key="smg_fig_seed001")
+        export_buttons(fig_s, name="categorical-ce-vs-summed-bce", key="smg_exp_seed001")
 
-    lines = [
-        (
-            f"- **Summed BCE** (the thread's formula): A {a.summed_bce:.4f}, B {b.summed_bce:.4f}: prefers "
-            f"**{_prefers(a.summed_bce, b.summed_bce)}**. (Keras' `binary_crossentropy` reports the mean over the "
-            f"outputs instead: A {a.mean_bce:.4f}, B {b.mean_bce:.4f}, "
-            + (
-                "the same preference.)"
-                if _prefers(a.mean_bce, b.mean_bce) == _prefers(a.summed_bce, b.summed_bce)
-                else f"which prefers **{_prefers(a.mean_bce, b.mean_bce)}**: the vectors differ in length.)"
-            )
-        ),
-        (
-            f"- **Categorical CE read literally**, $-\\log p_0$: A {a.literal_ce:.4f}, B {b.literal_ce:.4f}: "
-            f"prefers **{_prefers(a.literal_ce, b.literal_ce)}**."
-        ),
-        (
-            f"- **Keras `categorical_crossentropy`**, which first divides each vector by its sum: $p_0$ becomes "
-            f"A {a.normalised[0]:.4f}, B {b.normalised[0]:.4f}, losses A {a.keras_ce:.4f}, B {b.keras_ce:.4f}: "
-            f"prefers **{_prefers(a.keras_ce, b.keras_ce)}**."
-        ),
-    ]
-    st.markdown("\n".join(lines))
-    invalid = [(name, r) for name, r in (("A", a), ("B", b)) if not r.is_distribution]
-    for name, r in invalid:
-        st.warning(
-            f"Vector {name} sums to {r.total:.6g}, not 1: it is not a probability vector (no softmax can output "
-            f"it), so the two readings of the categorical CE disagree. Read literally, its loss is "
-            f"−log {r.p[0]:.4g} = {r.literal_ce:.4f}; Keras renormalises first, {r.p[0]:.4g}/{r.total:.4g} = "
-            f"{r.normalised[0]:.4f}, loss {r.keras_ce:.4f}."
-            + (
-                f" The literal reading prefers {_prefers(a.literal_ce, b.literal_ce)} and Keras prefers "
-                f"{_prefers(a.keras_ce, b.keras_ce)}: the thread's verdict depends on which one you compute."
-                if _prefers(a.literal_ce, b.literal_ce) != _prefers(a.keras_ce, b.keras_ce)
-                else ""
-            ),
-            icon=":material/warning:",
-        )
-        other = b if name == "A" else a
-        if r.p.size == other.p.size and r.p[0] <= 1.0:
-            low, high = mc.summed_bce_bounds(float(r.p[0]), int(r.p.size))
-            if high < other.summed_bce or low > other.summed_bce:
-                side = "below" if high < other.summed_bce else "above"
-                st.markdown(
-                    f"Had vector {name} been a real probability vector with the same p_0 = {r.p[0]:.4g}, its "
-                    f"summed BCE would lie between {low:.4f} (rest split evenly) and {high:.4f} (rest on one "
-                    f"class), always {side} the other vector's {other.summed_bce:.4f}: its summed-BCE verdict "
-                    f"comes from the extra {r.total - 1:+.4g} of probability mass, not from how it spreads the "
-                    "errors."
+        lines = [
+            (
+                f"- **Summed BCE** (the thread's formula): A {a.summed_bce:.4f}, B {b.summed_bce:.4f}: prefers "
+                f"**{_prefers(a.summed_bce, b.summed_bce)}**. (Keras' `binary_crossentropy` reports the mean over the "
+                f"outputs instead: A {a.mean_bce:.4f}, B {b.mean_bce:.4f}, "
+                + (
+                    "the same preference.)"
+                    if _prefers(a.mean_bce, b.mean_bce) == _prefers(a.summed_bce, b.summed_bce)
+                    else f"which prefers **{_prefers(a.mean_bce, b.mean_bce)}**: the vectors differ in length.)"
                 )
-    if invalid and a.p.size == len(VALID_DISAGREEING):
-        valid = mc.probability_vector_losses(VALID_DISAGREEING)
-        st.markdown(
-            "A valid vector can still split the two losses. Try B = "
-            f"`{', '.join(f'{v:g}' for v in VALID_DISAGREEING)}` (it sums to {valid.total:g}): categorical CE "
-            f"{valid.keras_ce:.4f} against A's {a.keras_ce:.4f} prefers **{_prefers(a.keras_ce, valid.keras_ce)}**, "
-            f"summed BCE {valid.summed_bce:.4f} against A's {a.summed_bce:.4f} prefers "
-            f"**{_prefers(a.summed_bce, valid.summed_bce)}**. The categorical CE looks only at the true class; "
-            "summed BCE also charges for piling the wrong probability onto one class."
-        )
+            ),
+            (
+                f"- **Categorical CE read literally**, $-\\log p_0$: A {a.literal_ce:.4f}, B {b.literal_ce:.4f}: "
+                f"prefers **{_prefers(a.literal_ce, b.literal_ce)}**."
+            ),
+            (
+                f"- **Keras `categorical_crossentropy`**, which first divides each vector by its sum: $p_0$ becomes "
+                f"A {a.normalised[0]:.4f}, B {b.normalised[0]:.4f}, losses A {a.keras_ce:.4f}, B {b.keras_ce:.4f}: "
+                f"prefers **{_prefers(a.keras_ce, b.keras_ce)}**."
+            ),
+        ]
+        st.markdown("\n".join(lines))
+        invalid = [(name, r) for name, r in (("A", a), ("B", b)) if not r.is_distribution]
+        for name, r in invalid:
+            st.warning(
+                f"Vector {name} sums to {r.total:.6g}, not 1: it is not a probability vector (no softmax can output "
+                f"it), so the two readings of the categorical CE disagree. Read literally, its loss is "
+                f"−log {r.p[0]:.4g} = {r.literal_ce:.4f}; Keras renormalises first, {r.p[0]:.4g}/{r.total:.4g} = "
+                f"{r.normalised[0]:.4f}, loss {r.keras_ce:.4f}."
+                + (
+                    f" The literal reading prefers {_prefers(a.literal_ce, b.literal_ce)} and Keras prefers "
+                    f"{_prefers(a.keras_ce, b.keras_ce)}: the thread's verdict depends on which one you compute."
+                    if _prefers(a.literal_ce, b.literal_ce) != _prefers(a.keras_ce, b.keras_ce)
+                    else ""
+                ),
+                icon=":material/warning:",
+            )
+            other = b if name == "A" else a
+            if r.p.size == other.p.size and r.p[0] <= 1.0:
+                low, high = mc.summed_bce_bounds(float(r.p[0]), int(r.p.size))
+                if high < other.summed_bce or low > other.summed_bce:
+                    side = "below" if high < other.summed_bce else "above"
+                    st.markdown(
+                        f"Had vector {name} been a real probability vector with the same p_0 = {r.p[0]:.4g}, its "
+                        f"summed BCE would lie between {low:.4f} (rest split evenly) and {high:.4f} (rest on one "
+                        f"class), always {side} the other vector's {other.summed_bce:.4f}: its summed-BCE verdict "
+                        f"comes from the extra {r.total - 1:+.4g} of probability mass, not from how it spreads the "
+                        "errors."
+                    )
+        if invalid and a.p.size == len(VALID_DISAGREEING):
+            valid = mc.probability_vector_losses(VALID_DISAGREEING)
+            st.markdown(
+                "A valid vector can still split the two losses. Try B = "
+                f"`{', '.join(f'{v:g}' for v in VALID_DISAGREEING)}` (it sums to {valid.total:g}): categorical CE "
+                f"{valid.keras_ce:.4f} against A's {a.keras_ce:.4f} prefers **{_prefers(a.keras_ce, valid.keras_ce)}**, "
+                f"summed BCE {valid.summed_bce:.4f} against A's {a.summed_bce:.4f} prefers "
+                f"**{_prefers(a.summed_bce, valid.summed_bce)}**. The categorical CE looks only at the true class; "
+                "summed BCE also charges for piling the wrong probability onto one class."
+            )
+
+
+vectors_section()
 
 # --------------------------------------------------------------------------------------------
 st.header("4. Keras computes it on probabilities: the epsilon clip")
@@ -248,38 +270,44 @@ st.latex(
     r"\frac{\partial L_{\text{Keras}}}{\partial p_t} = \begin{cases} -1/p_t & \epsilon \le p_t \le 1-\epsilon "
     r"\\ 0 & \text{otherwise} \end{cases}"
 )
-eps_label = widgets.select_slider("Keras epsilon ε (Keras' default is 1e-07)", EPS_LABELS, value="1e-07", key="smg_eps")
-eps = float(eps_label)
-curves = mc.keras_clip_curves(eps=eps)
-keras = mc.softmax_ce_breakdown(tuple(logits), true_class, eps=eps) if result is not None else None
-fig_c = figs.clip_figure(
-    curves,
-    current_p=keras.true_probability if keras is not None else None,
-    title="−log p_true, exact vs Keras-clipped",
-)
-chart(fig_c, key="smg_fig_clip")
-export_buttons(fig_c, name="keras-epsilon-clipping", key="smg_exp_clip")
+# ε drives this section only: moving it reruns this fragment; the logits arrive as arguments.
+@fragment
+def clip_section(logits: tuple, true_class: int, have_result: bool) -> None:
+    eps_label = widgets.select_slider("Keras epsilon ε (Keras' default is 1e-07)", EPS_LABELS, value="1e-07", key="smg_eps")
+    eps = float(eps_label)
+    curves = mc.keras_clip_curves(eps=eps)
+    keras = mc.softmax_ce_breakdown(logits, true_class, eps=eps) if have_result else None
+    fig_c = figs.clip_figure(
+        curves,
+        current_p=keras.true_probability if keras is not None else None,
+        title="−log p_true, exact vs Keras-clipped",
+    )
+    chart(fig_c, key="smg_fig_clip")
+    export_buttons(fig_c, name="keras-epsilon-clipping", key="smg_exp_clip")
 
-st.markdown(
-    f"With ε = {eps:g}, Keras' loss can never exceed −log ε = **{curves.loss_cap:.4g}** nor fall below "
-    f"−log(1 − ε) = {curves.loss_floor:.3g}. Below p_true = ε the clipped probability no longer moves, so "
-    "∂L/∂p_true = 0 and, through the softmax, every logit's gradient is 0 as well: the sample stops "
-    "teaching the model exactly when it is most wrong. The logit path keeps ∂L/∂z_t = s_t − 1, close to −1."
-)
-if keras is not None:
-    if keras.keras_clipped:
-        st.warning(
-            f"Your logits give p_true = {keras.true_probability:.3g}, outside [ε, 1 − ε]. Exact loss "
-            f"{keras.loss:.4g}, Keras loss {keras.keras_loss:.4g}. Gradient on the true logit: exact "
-            f"{keras.gradient[true_class]:.4g}, Keras {keras.keras_gradient[true_class]:.4g}; Keras' gradient is 0 "
-            "on every logit.",
-            icon=":material/warning:",
-        )
-    else:
-        st.markdown(
-            f"Your logits give p_true = {keras.true_probability:.4g}, inside the clip: Keras' loss "
-            f"({keras.keras_loss:.4g}) and gradient equal the exact ones. Drag z{true_class} to "
-            f"−{LOGIT_LIMIT:g} and another logit to +{LOGIT_LIMIT:g} to push p_true below ε."
-        )
+    st.markdown(
+        f"With ε = {eps:g}, Keras' loss can never exceed −log ε = **{curves.loss_cap:.4g}** nor fall below "
+        f"−log(1 − ε) = {curves.loss_floor:.3g}. Below p_true = ε the clipped probability no longer moves, so "
+        "∂L/∂p_true = 0 and, through the softmax, every logit's gradient is 0 as well: the sample stops "
+        "teaching the model exactly when it is most wrong. The logit path keeps ∂L/∂z_t = s_t − 1, close to −1."
+    )
+    if keras is not None:
+        if keras.keras_clipped:
+            st.warning(
+                f"Your logits give p_true = {keras.true_probability:.3g}, outside [ε, 1 − ε]. Exact loss "
+                f"{keras.loss:.4g}, Keras loss {keras.keras_loss:.4g}. Gradient on the true logit: exact "
+                f"{keras.gradient[true_class]:.4g}, Keras {keras.keras_gradient[true_class]:.4g}; Keras' gradient is 0 "
+                "on every logit.",
+                icon=":material/warning:",
+            )
+        else:
+            st.markdown(
+                f"Your logits give p_true = {keras.true_probability:.4g}, inside the clip: Keras' loss "
+                f"({keras.keras_loss:.4g}) and gradient equal the exact ones. Drag z{true_class} to "
+                f"−{LOGIT_LIMIT:g} and another logit to +{LOGIT_LIMIT:g} to push p_true below ε."
+            )
+
+
+clip_section(tuple(logits), true_class, result is not None)
 
 next_lesson_link(SLUG)

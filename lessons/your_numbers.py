@@ -10,6 +10,7 @@ from lossviz.ui import (
     chart,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -96,6 +97,80 @@ def load_example(name: str) -> None:
     st.session_state["yn_kind"] = kind
     st.session_state["yn_format"] = "auto-detect"
     st.session_state["yn_loss"] = LOSS_NAMES[main_loss]
+
+
+# The loss to look closer at drives this figure and section 2 only: choosing another reruns this
+# fragment, not the page (whose tables and library numbers do not depend on it).
+@fragment
+def closer_section(rep, wrt: str, table) -> None:
+    names = [LOSS_NAMES[r.key] for r in rep.losses]
+    chosen_name = widgets.selectbox("Look closer at", names, key="yn_loss")
+    chosen = rep.losses[names.index(chosen_name)].key
+    focus = rep.loss(chosen)
+    details = rep.details()
+    st.latex(r"\ell = " + focus.latex)
+    fig = per_sample_loss_figure(focus.per_sample, correct=rep.correct, details=details, loss_name=focus.short)
+    chart(fig, key="yn_chart")
+    export_buttons(
+        fig,
+        name="your-numbers-per-sample-loss",
+        key="yn_export",
+        table=lambda: {"sample": table["sample"], "correct": table["correct"], focus.short: table[focus.short]},
+    )
+    worst, worst_value, worst_share = rep.worst_sample(chosen)
+    wrong = int((~rep.correct).sum())
+    sentences = [
+        (f"The largest {focus.short} is sample {worst + 1} ({details[worst]}): {fmt(worst_value)}, "
+        f"{worst_share:.0%} of the sum over all {rep.n_samples} samples.")
+    ]
+    if 0 < wrong < rep.n_samples:
+        shares = ", ".join(f"{r.short} {rep.wrong_share(r.key):.0%}" for r in rep.losses)
+        sentences.append(
+            f"The {wrong} wrongly predicted sample(s), {wrong / rep.n_samples:.0%} of the data, carry this "
+            f"share of each loss: {shares}."
+        )
+    elif wrong == 0:
+        sentences.append(
+            "Every sample is predicted correctly, yet no loss is 0: they keep pushing towards certainty."
+        )
+    else:
+        sentences.append("Every sample is predicted wrong.")
+    if rep.n_samples > MAX_BARS:
+        sentences.append(f"The figure shows the {MAX_BARS} largest losses; the table has all of them.")
+    st.markdown(" ".join(sentences))
+
+    st.header("2. The gradient of each sample's loss")
+    gradient = rep.gradient_table(chosen)
+    st.latex(report.GRADIENT_LATEX[chosen])
+    st.dataframe(gradient, hide_index=True, height=min(420, 38 + 35 * rep.n_samples))
+    st.download_button(
+        "Gradients as CSV",
+        data=lambda: table_to_csv(rep.gradient_table(chosen)),
+        file_name=f"lossviz-your-numbers-gradient-{chosen}.csv",
+        mime="text/csv",
+        key="yn_download_gradient",
+        on_click="ignore",
+        icon=":material/table:",
+    )
+    row = focus.grad[worst]
+    shown = f"[{', '.join(f'{g:+.4g}' for g in row)}]" if row.ndim else f"{row:+.4g}"
+    st.markdown(
+        f"Each entry is ∂ℓᵢ/∂{wrt} of that sample's own {focus.short} (reduction='none'). With PyTorch's "
+        f"default reduction='mean' every entry is divided by {focus.mean_divisor}. For sample {worst + 1}, "
+        f"the one with the largest loss, the gradient is {shown}"
+        + (
+            ": every class's logit gets a gradient, not only the true class's."
+            if rep.n_classes > 1 and focus.key in SOFTMAX_LOSSES
+            else "."
+        )
+    )
+
+
+# The prediction's text depends on the input, so it arrives as arguments; picking an answer reruns
+# only this fragment.
+@fragment
+def predict_section(question: str, answer: str, explanation: str) -> None:
+    predict_then_reveal(question, [SAME, DIFFERENT], key="yn_reveal", answer=answer, explanation=explanation)
 
 
 def fmt(value: float) -> str:
@@ -295,67 +370,7 @@ else:
     for name, reason in rep.skipped:
         st.caption(f"Not shown: **{name}**: it {reason}.")
 
-    names = [LOSS_NAMES[r.key] for r in rep.losses]
-    chosen_name = widgets.selectbox("Look closer at", names, key="yn_loss")
-    chosen = rep.losses[names.index(chosen_name)].key
-    focus = rep.loss(chosen)
-    details = rep.details()
-    st.latex(r"\ell = " + focus.latex)
-    fig = per_sample_loss_figure(focus.per_sample, correct=rep.correct, details=details, loss_name=focus.short)
-    chart(fig, key="yn_chart")
-    export_buttons(
-        fig,
-        name="your-numbers-per-sample-loss",
-        key="yn_export",
-        table=lambda: {"sample": table["sample"], "correct": table["correct"], focus.short: table[focus.short]},
-    )
-    worst, worst_value, worst_share = rep.worst_sample(chosen)
-    wrong = int((~rep.correct).sum())
-    sentences = [
-        (f"The largest {focus.short} is sample {worst + 1} ({details[worst]}): {fmt(worst_value)}, "
-        f"{worst_share:.0%} of the sum over all {rep.n_samples} samples.")
-    ]
-    if 0 < wrong < rep.n_samples:
-        shares = ", ".join(f"{r.short} {rep.wrong_share(r.key):.0%}" for r in rep.losses)
-        sentences.append(
-            f"The {wrong} wrongly predicted sample(s), {wrong / rep.n_samples:.0%} of the data, carry this "
-            f"share of each loss: {shares}."
-        )
-    elif wrong == 0:
-        sentences.append(
-            "Every sample is predicted correctly, yet no loss is 0: they keep pushing towards certainty."
-        )
-    else:
-        sentences.append("Every sample is predicted wrong.")
-    if rep.n_samples > MAX_BARS:
-        sentences.append(f"The figure shows the {MAX_BARS} largest losses; the table has all of them.")
-    st.markdown(" ".join(sentences))
-
-    st.header("2. The gradient of each sample's loss")
-    gradient = rep.gradient_table(chosen)
-    st.latex(report.GRADIENT_LATEX[chosen])
-    st.dataframe(gradient, hide_index=True, height=min(420, 38 + 35 * rep.n_samples))
-    st.download_button(
-        "Gradients as CSV",
-        data=lambda: table_to_csv(rep.gradient_table(chosen)),
-        file_name=f"lossviz-your-numbers-gradient-{chosen}.csv",
-        mime="text/csv",
-        key="yn_download_gradient",
-        on_click="ignore",
-        icon=":material/table:",
-    )
-    row = focus.grad[worst]
-    shown = f"[{', '.join(f'{g:+.4g}' for g in row)}]" if row.ndim else f"{row:+.4g}"
-    st.markdown(
-        f"Each entry is ∂ℓᵢ/∂{wrt} of that sample's own {focus.short} (reduction='none'). With PyTorch's "
-        f"default reduction='mean' every entry is divided by {focus.mean_divisor}. For sample {worst + 1}, "
-        f"the one with the largest loss, the gradient is {shown}"
-        + (
-            ": every class's logit gets a gradient, not only the true class's."
-            if rep.n_classes > 1 and focus.key in SOFTMAX_LOSSES
-            else "."
-        )
-    )
+    closer_section(rep, wrt, table)
 
     st.header("3. The metrics")
     st.dataframe(
@@ -422,12 +437,10 @@ else:
             "neither, so rows that do not sum to 1, or a true-class probability of 0, make them differ."
         )
     a, b = cmp.entry(first), cmp.entry(second)
-    predict_then_reveal(
+    predict_section(
         question,
-        [SAME, DIFFERENT],
-        key="yn_reveal",
-        answer=SAME if cmp.same(first, second) else DIFFERENT,
-        explanation=f"`{a.call}` prints {fmt(a.value)}; `{b.call}` prints {fmt(b.value)}.{extra}",
+        SAME if cmp.same(first, second) else DIFFERENT,
+        f"`{a.call}` prints {fmt(a.value)}; `{b.call}` prints {fmt(b.value)}.{extra}",
     )
 
     proper = [e for e in cmp.entries if e.value is not None and not e.mistake]

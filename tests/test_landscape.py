@@ -242,6 +242,21 @@ def test_descent_steps_follow_the_gradient(loss):
         assert path.grad_norm[k] == pytest.approx(math.hypot(gw, gb), rel=1e-12)
 
 
+@pytest.mark.parametrize("loss", LOSSES)
+def test_descent_loop_matches_the_public_gradients_bit_for_bit(loss):
+    """The loop's unchecked per-step gradient is the public *_grad (reduction="mean") exactly."""
+    from lossviz.losses import bce_with_logits_grad, sigmoid_mse_grad
+
+    grad = {"bce": bce_with_logits_grad, "mse": sigmoid_mse_grad}[loss]
+    data = ls.make_dataset_1d("overlapping")
+    path = ls.gradient_descent(data.x, data.y, loss=loss, w0=-6.0, b0=2.0, lr=3.0, steps=60)
+    w, b = -6.0, 2.0
+    for k in range(60):
+        g = grad(w * data.x + b, data.y, reduction="mean")
+        w, b = w - 3.0 * float(g @ data.x), b - 3.0 * float(g.sum())
+        assert (path.w[k + 1], path.b[k + 1]) == (w, b)
+
+
 def test_zero_learning_rate_and_zero_steps():
     data = ls.make_dataset_1d("separable")
     still = ls.gradient_descent(data.x, data.y, loss="bce", w0=1.0, b0=2.0, lr=0.0, steps=5)
