@@ -1,11 +1,14 @@
-"""lossviz: the entry point. Sets the page config once, builds the navigation, runs the page."""
+"""lossviz: the entry point. Sets the page config, builds the navigation, runs the page.
+
+Presentation mode is read here, once the navigation knows the page and before anything is drawn:
+it sets the page config (the sidebar starts collapsed), and its toggle belongs to the entry
+script, so it is shared by every page and survives a move to another lesson.
+"""
 
 import streamlit as st
 
 from lossviz.lessons import HOME, available_lessons
-from lossviz.ui import run_page
-
-st.set_page_config(page_title="lossviz: how classification losses behave", page_icon="📉", layout="wide")
+from lossviz.ui import page_styles, presentation_requested, presentation_toggle, run_page
 
 sections: dict[str, list] = {}
 for lesson in (HOME, *available_lessons()):
@@ -19,4 +22,14 @@ for lesson in (HOME, *available_lessons()):
         )
     )
 
-run_page(st.navigation(sections, expanded=True))
+page = st.navigation(sections, expanded=True)
+presenting = presentation_requested()
+st.set_page_config(
+    page_title="lossviz: how classification losses behave",
+    page_icon="📉",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
+presentation_toggle()
+page_styles(presenting=presenting)
+run_page(page)

@@ -3,16 +3,35 @@
 from lossviz.ui import widgets
 from lossviz.ui.errors import explain_errors, run_page
 from lossviz.ui.export import export_buttons, table_to_csv
-from lossviz.ui.layout import cached, chart, lesson_header, next_lesson_link, predict_then_reveal, share_link
+from lossviz.ui.layout import (
+    cached,
+    chart,
+    embed_code,
+    explanation,
+    is_presenting,
+    lesson_header,
+    next_lesson_link,
+    page_styles,
+    predict_then_reveal,
+    presentation_requested,
+    presentation_toggle,
+    share_link,
+)
 
 __all__ = [
     "cached",
     "chart",
+    "embed_code",
+    "explanation",
     "explain_errors",
     "export_buttons",
+    "is_presenting",
     "lesson_header",
     "next_lesson_link",
+    "page_styles",
     "predict_then_reveal",
+    "presentation_requested",
+    "presentation_toggle",
     "run_page",
     "share_link",
     "table_to_csv",
