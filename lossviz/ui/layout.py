@@ -11,6 +11,7 @@ import contextlib
 import functools
 import html
 import json
+import re
 from typing import Callable, Iterator, Sequence
 
 import plotly.graph_objects as go
@@ -26,6 +27,7 @@ __all__ = [
     "cached",
     "chart",
     "embed_code",
+    "explain",
     "explanation",
     "is_presenting",
     "lesson_header",
@@ -144,6 +146,17 @@ def explanation(label: str = EXPLANATION_LABEL) -> Iterator[None]:
             yield
 
 
+def explain(body: str, **kwargs) -> None:
+    """``st.markdown(body, **kwargs)`` as explanation: shown in place, folded in presentation mode.
+
+    The one-paragraph form of ``explanation``: a page turns a prose paragraph into explanation by
+    renaming its ``st.markdown`` call, with no re-indentation. Not for use inside an expander
+    (Streamlit does not nest them).
+    """
+    with explanation():
+        st.markdown(body, **kwargs)
+
+
 def embed_code(url: str, *, title: str, height: int = EMBED_HEIGHT) -> str:
     """The ``<iframe>`` snippet that embeds ``url`` with Streamlit's own ``embed=true``.
 
@@ -173,53 +186,23 @@ def share_link(*, title: str = "lossviz") -> None:
     ``embed=true`` so the link opens the full app even when copied inside an embedded lesson.
     "Copy embed code" copies ``embed_code``'s snippet for the current address; where the
     clipboard is refused (an iframe without ``allow="clipboard-write"``), the text is shown to
-    select instead. The only variable text is the lesson title from ``lossviz.lessons``, passed
-    through JSON and escaped again in the script, so running the script in the page is safe.
+    select instead. The clicks are handled by the page script of ``page_styles`` (a script inside
+    this markup would run before the buttons are in the document); the only variable text, the
+    lesson title from ``lossviz.lessons``, is an escaped attribute.
     """
+    button = (
+        "font: inherit; color: inherit; background: transparent; cursor: pointer; "
+        "border: 1px solid rgba(128,128,128,0.6); border-radius: 6px; padding: 2px 10px;"
+    )
     st.html(
-        """
-<div class="lossviz-share" style="display:flex; flex-wrap:wrap; align-items:center; gap:8px; font-size:0.95rem;">
-  <button id="lossviz-copy-link" style="font: inherit; color: inherit; background: transparent;
-      cursor: pointer; border: 1px solid rgba(128,128,128,0.6); border-radius: 6px; padding: 2px 10px;">
-    Copy link to this view</button>
-  <button id="lossviz-copy-embed" style="font: inherit; color: inherit; background: transparent;
-      cursor: pointer; border: 1px solid rgba(128,128,128,0.6); border-radius: 6px; padding: 2px 10px;">
-    Copy embed code</button>
-  <span id="lossviz-copy-note" style="opacity: 0.75;" aria-live="polite">The address bar always reopens what you see.</span>
-</div>
-<script>
-(() => {
-  const TITLE = __TITLE__;
-  const HEIGHT = __HEIGHT__;
-  const link = document.getElementById("lossviz-copy-link");
-  const embed = document.getElementById("lossviz-copy-embed");
-  const note = document.getElementById("lossviz-copy-note");
-  if (!link || !embed || link.dataset.ready) return;
-  link.dataset.ready = "1";
-  const escape = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;")
-    .replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const address = (embedded) => {
-    const url = new URL(window.location.href);
-    for (const key of [...url.searchParams.keys()]) {
-      if (key.toLowerCase() === "embed") url.searchParams.delete(key);
-    }
-    if (embedded) url.searchParams.append("embed", "true");
-    return url.toString();
-  };
-  const snippet = () => '<iframe src="' + escape(address(true)) + '" title="' + escape(TITLE)
-    + ' (lossviz)" width="100%" height="' + HEIGHT
-    + '" style="border: 0;" allow="clipboard-write; fullscreen" loading="lazy"></iframe>';
-  const copy = async (text, what) => {
-    try { await navigator.clipboard.writeText(text); note.textContent = "Copied " + what + ": " + text; }
-    catch (e) { note.textContent = "Select and copy " + what + ": " + text; }
-    note.dataset.copied = text;
-  };
-  link.addEventListener("click", () => copy(address(false), "the link"));
-  embed.addEventListener("click", () => copy(snippet(), "the embed code"));
-})();
-</script>""".replace("__TITLE__", json.dumps(f"{title}").replace("<", "\\u003c"))
-        .replace("__HEIGHT__", str(int(EMBED_HEIGHT))),
-        unsafe_allow_javascript=True,
+        f"""
+<div class="lossviz-share" data-title="{html.escape(title)}" data-height="{int(EMBED_HEIGHT)}"
+     style="display:flex; flex-wrap:wrap; align-items:center; gap:8px; font-size:0.95rem;">
+  <button type="button" class="lossviz-copy-link" style="{button}">Copy link to this view</button>
+  <button type="button" class="lossviz-copy-embed" style="{button}">Copy embed code</button>
+  <span class="lossviz-copy-note" style="opacity: 0.75; overflow-wrap: anywhere;" aria-live="polite">
+    The address bar always reopens what you see.</span>
+</div>"""
     )
 
 
@@ -311,15 +294,16 @@ _PRESENT_CSS = """
 """
 
 # The E key shows or hides the explanation on screen (presentation mode folds it into an
-# expander); before printing every expander opens and every chart is scaled to the paper.
-_PAGE_SCRIPT = """
+# expander); the share buttons copy the link or the embed code; before printing every expander
+# opens and every chart is scaled to the paper. Installed once per browser tab.
+_PAGE_SCRIPT = r"""
 <script>
 (() => {
   if (window.__lossvizPageScript) return;
   window.__lossvizPageScript = true;
   const LABEL = __LABEL__;
   const explanations = () => [...document.querySelectorAll('[data-testid="stExpander"] details')]
-    .filter((d) => { const s = d.querySelector("summary"); return s && s.innerText.trim().startsWith(LABEL); });
+    .filter((d) => { const s = d.querySelector("summary"); return s && s.innerText.includes(LABEL); });
   const editable = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   document.addEventListener("keydown", (event) => {
     if (event.key !== "e" && event.key !== "E") return;
@@ -334,6 +318,35 @@ _PAGE_SCRIPT = """
     summary.click();
     summary.focus({preventScroll: true});
     event.preventDefault();
+  });
+  // "Copy link to this view" and "Copy embed code" (share_link's buttons), by event delegation.
+  const address = (embedded) => {
+    const url = new URL(window.location.href);
+    for (const key of [...url.searchParams.keys()]) {
+      if (key.toLowerCase() === "embed") url.searchParams.delete(key);
+    }
+    if (embedded) url.searchParams.append("embed", "true");
+    return url.toString();
+  };
+  // No "<" followed by a letter or "/" anywhere in this script: Streamlit's HTML sanitizer
+  // (DOMPurify) drops a script whose text looks like markup, so the tags are spelled with \x3c.
+  const escape = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;")
+    .replace(/\x3c/g, "&lt;").replace(/>/g, "&gt;");
+  const snippet = (box) => '\x3ciframe src="' + escape(address(true)) + '" title="'
+    + escape(box.dataset.title || "lossviz") + ' (lossviz)" width="100%" height="'
+    + (parseInt(box.dataset.height, 10) || 900)
+    + '" style="border: 0;" allow="clipboard-write; fullscreen" loading="lazy">\x3c/iframe>';
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest(".lossviz-copy-link, .lossviz-copy-embed");
+    if (!button) return;
+    const box = button.closest(".lossviz-share");
+    const note = box.querySelector(".lossviz-copy-note");
+    const embedding = button.classList.contains("lossviz-copy-embed");
+    const text = embedding ? snippet(box) : address(false);
+    const what = embedding ? "the embed code" : "the link";
+    box.dataset.copied = text;
+    try { await navigator.clipboard.writeText(text); note.textContent = "Copied " + what + ": " + text; }
+    catch (e) { note.textContent = "Select and copy " + what + ": " + text; }
   });
   const opened = [];
   const scaled = [];
@@ -357,6 +370,14 @@ _PAGE_SCRIPT = """
 })();
 </script>
 """
+
+
+def _script_survives_sanitizer(script: str) -> bool:
+    """True if DOMPurify (Streamlit's st.html sanitizer) keeps ``script``: no "<" + letter, "/" or "!"
+    inside it, which it takes for smuggled markup and drops the whole element."""
+    body = script.strip()
+    inner = body[len("<script>") : -len("</script>")]
+    return re.search(r"<[/\w!]", inner) is None
 
 
 def page_styles(*, presenting: bool) -> None:
