@@ -11,7 +11,6 @@ import contextlib
 import functools
 import html
 import json
-import re
 from typing import Callable, Iterator, Sequence
 
 import plotly.graph_objects as go
@@ -370,14 +369,6 @@ _PAGE_SCRIPT = r"""
 })();
 </script>
 """
-
-
-def _script_survives_sanitizer(script: str) -> bool:
-    """True if DOMPurify (Streamlit's st.html sanitizer) keeps ``script``: no "<" + letter, "/" or "!"
-    inside it, which it takes for smuggled markup and drops the whole element."""
-    body = script.strip()
-    inner = body[len("<script>") : -len("</script>")]
-    return re.search(r"<[/\w!]", inner) is None
 
 
 def page_styles(*, presenting: bool) -> None:
