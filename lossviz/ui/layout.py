@@ -268,10 +268,19 @@ _PRINT_CSS = """
     break-inside: avoid; page-break-inside: avoid;
   }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  /* Charts print at the paper's width (see the beforeprint script, which sets their viewBox). */
-  .js-plotly-plot .svg-container { width: 100% !important; height: auto !important; }
-  .js-plotly-plot .main-svg { width: 100% !important; height: auto !important; }
-  .js-plotly-plot .main-svg + .main-svg { display: none !important; }
+  /* A chart drawn for the screen is wider than the paper: the page script gives its SVG layers a
+     viewBox before printing (class lossviz-print-fit), and here they scale to the paper's width. */
+  .lossviz-print-fit, .lossviz-print-fit .plot-container, .lossviz-print-fit .svg-container {
+    width: 100% !important; height: auto !important;
+  }
+  [data-testid="stPlotlyChart"]:has(.lossviz-print-fit),
+  [data-testid="stElementContainer"]:has(.lossviz-print-fit) > div {
+    height: auto !important; contain: none !important;
+  }
+  .lossviz-print-fit .svg-container { position: relative !important; }
+  .lossviz-print-fit .main-svg { width: 100% !important; height: auto !important; }
+  .lossviz-print-fit .main-svg:first-of-type { position: relative !important; display: block; }
+  .lossviz-print-fit .main-svg:not(:first-of-type) { position: absolute !important; top: 0; left: 0; }
 }
 """
 
@@ -348,23 +357,29 @@ _PAGE_SCRIPT = r"""
     catch (e) { note.textContent = "Select and copy " + what + ": " + text; }
   });
   const opened = [];
-  const scaled = [];
+  const fitted = [];
   window.addEventListener("beforeprint", () => {
     for (const d of document.querySelectorAll('[data-testid="stExpander"] details')) {
       if (!d.open) { d.open = true; opened.push(d); }
     }
-    for (const svg of document.querySelectorAll(".js-plotly-plot .main-svg")) {
-      if (svg.hasAttribute("viewBox")) continue;
-      const w = svg.getAttribute("width"), h = svg.getAttribute("height");
-      if (!w || !h) continue;
-      svg.setAttribute("viewBox", "0 0 " + w + " " + h);
-      svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
-      scaled.push(svg);
+    for (const plot of document.querySelectorAll(".js-plotly-plot")) {
+      const layers = [...plot.querySelectorAll(".svg-container > .main-svg")];
+      if (!layers.length || plot.classList.contains("lossviz-print-fit")) continue;
+      for (const svg of layers) {
+        svg.setAttribute("viewBox", "0 0 " + svg.getAttribute("width") + " " + svg.getAttribute("height"));
+        svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+      }
+      plot.classList.add("lossviz-print-fit");
+      fitted.push([plot, layers]);
     }
   });
   window.addEventListener("afterprint", () => {
     while (opened.length) opened.pop().open = false;
-    while (scaled.length) { const svg = scaled.pop(); svg.removeAttribute("viewBox"); svg.removeAttribute("preserveAspectRatio"); }
+    while (fitted.length) {
+      const [plot, layers] = fitted.pop();
+      plot.classList.remove("lossviz-print-fit");
+      for (const svg of layers) { svg.removeAttribute("viewBox"); svg.removeAttribute("preserveAspectRatio"); }
+    }
   });
 })();
 </script>
