@@ -22,7 +22,9 @@ for lesson in (HOME, *available_lessons()):
         )
     )
 
-page = st.navigation(sections, expanded=True)
+# Embedded in another site's <iframe> (Streamlit's ?embed=true), a lesson stands alone: no
+# navigation sidebar taking a third of the frame. Every page still opens by its URL path.
+page = st.navigation(sections, position="hidden" if st.context.is_embedded else "sidebar", expanded=True)
 presenting = presentation_requested()
 st.set_page_config(
     page_title="lossviz: how classification losses behave",

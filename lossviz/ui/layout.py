@@ -292,7 +292,8 @@ _PRESENT_CSS = """
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p,
 [data-testid="stMain"] [data-testid="stSliderThumbValue"],
 [data-testid="stMain"] [role="radiogroup"] label p { font-size: 1.5rem !important; line-height: 1.35; }
-[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 2.6rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }
 [data-testid="stMain"] [data-testid="stDownloadButton"] { display: none; }
 [data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.35rem !important; }
 [data-testid="stMain"] h1 { font-size: 3rem !important; }
