@@ -268,20 +268,24 @@ _PRINT_CSS = """
     break-inside: avoid; page-break-inside: avoid;
   }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  /* A chart drawn for the screen is wider than the paper: the page script gives its SVG layers a
-     viewBox before printing (class lossviz-print-fit), and here they scale to the paper's width. */
-  .lossviz-print-fit, .lossviz-print-fit .plot-container, .lossviz-print-fit .svg-container {
-    width: 100% !important; height: auto !important;
+  /* Folded explanations (presentation mode) print as plain prose: no "Explanation" bar, no box. */
+  details.lossviz-print-explanation > summary { display: none !important; }
+  details.lossviz-print-explanation, details.lossviz-print-explanation > * {
+    border: 0 !important; padding-left: 0 !important; padding-right: 0 !important; background: none !important;
   }
-  [data-testid="stPlotlyChart"]:has(.lossviz-print-fit),
-  [data-testid="stElementContainer"]:has(.lossviz-print-fit) > div {
-    height: auto !important; contain: none !important;
+  /* A chart drawn for the screen is wider than the paper: before printing, the page script puts
+     a static image of it (lossviz-print-chart) beside it, which scales to the paper's width. */
+  .js-plotly-plot:has(+ .lossviz-print-chart) { display: none !important; }
+  [data-testid="stPlotlyChart"]:has(.lossviz-print-chart),
+  [data-testid="stElementContainer"]:has(.lossviz-print-chart),
+  [data-testid="stElementContainer"]:has(.lossviz-print-chart) > div {
+    height: auto !important; min-height: 0 !important; contain: none !important;
   }
-  .lossviz-print-fit .svg-container { position: relative !important; }
-  .lossviz-print-fit .main-svg { width: 100% !important; height: auto !important; }
-  .lossviz-print-fit .main-svg:first-of-type { position: relative !important; display: block; }
-  .lossviz-print-fit .main-svg:not(:first-of-type) { position: absolute !important; top: 0; left: 0; }
 }
+"""
+
+_SCREEN_CSS = """
+@media screen { .lossviz-print-chart { display: none !important; } }
 """
 
 _PRESENT_CSS = """
@@ -304,7 +308,7 @@ _PRESENT_CSS = """
 
 # The E key shows or hides the explanation on screen (presentation mode folds it into an
 # expander); the share buttons copy the link or the embed code; before printing every expander
-# opens and every chart is scaled to the paper. Installed once per browser tab.
+# opens and every chart gets a static copy that scales to the paper. Installed once per tab.
 _PAGE_SCRIPT = r"""
 <script>
 (() => {
@@ -358,29 +362,42 @@ _PAGE_SCRIPT = r"""
     catch (e) { note.textContent = "Select and copy " + what + ": " + text; }
   });
   const opened = [];
-  const fitted = [];
+  // A static copy of every chart for the paper: each SVG layer of the Plotly figure becomes an
+  // image with a viewBox, so it scales to the paper's width; Plotly may redraw the live chart while
+  // printing (its container changes width), the copy stays as it was on screen.
+  const image = (svg, stacked) => {
+    const copy = svg.cloneNode(true);
+    const width = svg.getAttribute("width"), height = svg.getAttribute("height");
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    copy.setAttribute("viewBox", "0 0 " + width + " " + height);
+    const img = document.createElement("img");
+    img.alt = "";
+    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(copy));
+    img.style.cssText = stacked ? "position: absolute; left: 0; top: 0; width: 100%;" : "display: block; width: 100%;";
+    return img;
+  };
   window.addEventListener("beforeprint", () => {
     for (const d of document.querySelectorAll('[data-testid="stExpander"] details')) {
       if (!d.open) { d.open = true; opened.push(d); }
     }
+    for (const d of explanations()) d.classList.add("lossviz-print-explanation");
     for (const plot of document.querySelectorAll(".js-plotly-plot")) {
+      if (plot.nextElementSibling && plot.nextElementSibling.classList.contains("lossviz-print-chart")) continue;
       const layers = [...plot.querySelectorAll(".svg-container > .main-svg")];
-      if (!layers.length || plot.classList.contains("lossviz-print-fit")) continue;
-      for (const svg of layers) {
-        svg.setAttribute("viewBox", "0 0 " + svg.getAttribute("width") + " " + svg.getAttribute("height"));
-        svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
-      }
-      plot.classList.add("lossviz-print-fit");
-      fitted.push([plot, layers]);
+      if (!layers.length || !layers[0].getAttribute("width")) continue;
+      const chart = document.createElement("div");
+      chart.className = "lossviz-print-chart";
+      chart.setAttribute("role", "img");
+      chart.setAttribute("aria-label", (plot.querySelector(".gtitle") || {}).textContent || "chart");
+      chart.style.position = "relative";
+      layers.forEach((svg, index) => chart.appendChild(image(svg, index > 0)));
+      plot.after(chart);
     }
   });
   window.addEventListener("afterprint", () => {
     while (opened.length) opened.pop().open = false;
-    while (fitted.length) {
-      const [plot, layers] = fitted.pop();
-      plot.classList.remove("lossviz-print-fit");
-      for (const svg of layers) { svg.removeAttribute("viewBox"); svg.removeAttribute("preserveAspectRatio"); }
-    }
+    for (const d of explanations()) d.classList.remove("lossviz-print-explanation");
+    for (const chart of document.querySelectorAll(".lossviz-print-chart")) chart.remove();
   });
 })();
 </script>
@@ -394,6 +411,6 @@ def page_styles(*, presenting: bool) -> None:
     view: no sidebar or buttons, the explanations open, charts scaled to the paper and never split
     across pages. Fixed strings only (no user text), so running the script in the page is safe.
     """
-    css = _PRINT_CSS + (_PRESENT_CSS if presenting else "")
+    css = _PRINT_CSS + _SCREEN_CSS + (_PRESENT_CSS if presenting else "")
     st.html(f"<style>{css}</style>")
     st.html(_PAGE_SCRIPT.replace("__LABEL__", json.dumps(EXPLANATION_LABEL)), unsafe_allow_javascript=True)
