@@ -119,7 +119,7 @@ def presentation_toggle() -> bool:
             key=PRESENT_KEY,
             help=(
                 "For a projector: large charts and controls, sidebar collapsed, explanations folded "
-                "(press E to show or hide the one on screen). Arrow keys move the focused slider."
+                "(press E to show or hide those on screen). Arrow keys move the focused slider."
             ),
         )
 
@@ -295,7 +295,12 @@ _PRESENT_CSS = """
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p,
 [data-testid="stMain"] [data-testid="stSliderThumbValue"],
-[data-testid="stMain"] [role="radiogroup"] label p { font-size: 1.5rem !important; line-height: 1.35; }
+[data-testid="stMain"] [role="radiogroup"] label p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.5rem !important; line-height: 1.35; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
+[data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stDataFrame"] { font-size: 1.3rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }
 [data-testid="stMain"] [data-testid="stDownloadButton"] { display: none; }
@@ -306,8 +311,8 @@ _PRESENT_CSS = """
 [data-testid="stMain"] [data-testid="stExpander"] summary p { font-size: 1.4rem !important; }
 """
 
-# The E key shows or hides the explanation on screen (presentation mode folds it into an
-# expander); the share buttons copy the link or the embed code; before printing every expander
+# The E key shows or hides the explanations on screen (presentation mode folds them into
+# expanders); the share buttons copy the link or the embed code; before printing every expander
 # opens and every chart gets a static copy that scales to the paper. Installed once per tab.
 _PAGE_SCRIPT = r"""
 <script>
@@ -323,13 +328,14 @@ _PAGE_SCRIPT = r"""
     if (event.ctrlKey || event.metaKey || event.altKey || editable(event.target)) return;
     const all = explanations();
     if (!all.length) return;
+    // The explanations on screen (a run of them, often); if none is, the next one down.
     const height = window.innerHeight;
     const shown = all.filter((d) => { const r = d.getBoundingClientRect(); return r.bottom > 0 && r.top < height; });
     const below = all.filter((d) => d.getBoundingClientRect().top >= 0);
-    const target = shown[0] || below[0] || all[all.length - 1];
-    const summary = target.querySelector("summary");
-    summary.click();
-    summary.focus({preventScroll: true});
+    const targets = shown.length ? shown : [below[0] || all[all.length - 1]];
+    const open = !targets.every((d) => d.open);
+    for (const d of targets) if (d.open !== open) d.querySelector("summary").click();
+    targets[0].querySelector("summary").focus({preventScroll: true});
     event.preventDefault();
   });
   // "Copy link to this view" and "Copy embed code" (share_link's buttons), by event delegation.
