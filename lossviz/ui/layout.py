@@ -12,6 +12,7 @@ import functools
 import html
 import json
 from typing import Callable, Iterator, Sequence
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -166,8 +167,6 @@ def embed_code(url: str, *, title: str, height: int = EMBED_HEIGHT) -> str:
     '<iframe src="https://x.org/focal-loss?focal_gamma=5&amp;embed=true" title="Focal loss (lossviz)"
     width="100%" height="900" style="border: 0;" allow="clipboard-write; fullscreen" loading="lazy"></iframe>'
     """
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "embed"]
     query.append(("embed", "true"))
@@ -185,9 +184,9 @@ def share_link(*, title: str = "lossviz") -> None:
     ``embed=true`` so the link opens the full app even when copied inside an embedded lesson.
     "Copy embed code" copies ``embed_code``'s snippet for the current address; where the
     clipboard is refused (an iframe without ``allow="clipboard-write"``), the text is shown to
-    select instead. The clicks are handled by the page script of ``page_styles`` (a script inside
-    this markup would run before the buttons are in the document); the only variable text, the
-    lesson title from ``lossviz.lessons``, is an escaped attribute.
+    select instead. The clicks are handled, by event delegation, by the one page script of
+    ``page_styles``, so this markup holds no script; the only variable text, the lesson title from
+    ``lossviz.lessons``, is an escaped attribute.
     """
     button = (
         "font: inherit; color: inherit; background: transparent; cursor: pointer; "
