@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 from streamlit_client import (
     REPO_ROOT,
+    TRIVIAL_APP,
     PageRef,
     StreamlitServer,
     StreamlitSession,
@@ -120,6 +121,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"think time {args.think[0]}-{args.think[1]} s, ramp {args.ramp} s, "
           f"measured for {args.duration} s per level")
     print(machine_note() + "\n")
+    trivial = None
+    if args.trivial_students:
+        # The yardstick, measured in this run: the trivial page (one slider, one line chart, one line
+        # of text) served by its own `streamlit run` with the same config, under the same load model.
+        with StreamlitServer(TRIVIAL_APP) as server:
+            trivial = asyncio.run(run_level(
+                server.url, [server.pid], [PageRef("", "trivial page", TRIVIAL_APP.name)],
+                args.trivial_students, args, int(rng.integers(2**32))))
+        print(f"trivial page, {_level_line(trivial).strip()}, "
+              f"{trivial.cpu_per_rerun * 1000:.1f} ms server CPU per change", flush=True)
     try:
         for students in args.students:
             level_time = args.ramp + args.duration + 15
@@ -141,9 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if not results:
         return 1
     print()
-    print(_table(results))
+    print(_table(results, trivial))
     print()
-    print(_capacity(results, args))
+    print(_capacity(results, args, trivial))
     print(machine_note())
     return 0
 
@@ -152,7 +163,8 @@ async def run_level(url: str, pids: list[int], pages: list[PageRef], students: i
                     args: argparse.Namespace, seed: int) -> LevelResult:
     """Hold ``students`` sessions on ``url`` for one ramp + duration and measure them."""
     result = LevelResult(students, len(pages))
-    await _warm_up(url, pages, args.timeout, len(pids))
+    if not args.cold:
+        await _warm_up(url, pages, args.timeout, len(pids))
     await asyncio.sleep(1.0)
     result.rss_baseline = _total_rss(pids)
     loop_start = time.monotonic()
@@ -269,9 +281,10 @@ def _level_line(r: LevelResult) -> str:
             + (f" ({'; '.join(r.error_samples[:2])})" if r.error_samples else ""))
 
 
-def _table(results: list[LevelResult]) -> str:
+def _table(results: list[LevelResult], trivial: LevelResult | None = None) -> str:
     mib = 2.0**20
     rows = []
+    yardstick = trivial.cpu_per_rerun if trivial else float("nan")
     for r in results:
         steady = r.steady_seconds or float("nan")
         rows.append([
@@ -281,17 +294,23 @@ def _table(results: list[LevelResult]) -> str:
             r.server_cpu_steady / steady, r.client_cpu_steady / steady,
             r.other_cpu_steady / steady,
             r.rss_baseline / mib, r.rss_loaded / mib, (r.rss_loaded - r.rss_baseline) / mib / r.students,
+            r.cpu_per_rerun * 1000, r.cpu_per_rerun / yardstick,
         ])
     headers = ["students", "changes", "p50 s", "p95 s", "max s", "join p95 s", "errors",
                "server cpu", "client cpu", "other cpu", "rss base MiB", "rss full MiB",
-               "MiB/session"]
+               "MiB/session", "cpu ms/change", "x trivial"]
     return ("latency = widget change -> script_finished, after the ramp; cpu in cores "
             "(1.0 = one core busy); other cpu = processes outside this benchmark\n"
             + format_table(headers, rows))
 
 
-def _capacity(results: list[LevelResult], args: argparse.Namespace) -> str:
+def _capacity(results: list[LevelResult], args: argparse.Namespace,
+              trivial: LevelResult | None = None) -> str:
     lines = []
+    if trivial is not None and trivial.interactions:
+        lines.append(f"yardstick: the trivial page costs {trivial.cpu_per_rerun * 1000:.1f} ms of server "
+                     f"CPU per change (p50 {percentile(trivial.interactions, 50):.3f} s, p95 "
+                     f"{trivial.p95:.3f} s with {trivial.students} students), measured in this run.")
     passing = [r for r in results if r.p95 < P95_TARGET_S and r.error_count == 0]
     failing = [r for r in results if not (r.p95 < P95_TARGET_S and r.error_count == 0)]
     if passing:
@@ -365,6 +384,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-seconds", type=float, default=900.0,
                         help="stop starting new levels after this many seconds (default 900)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the students' choices")
+    parser.add_argument("--cold", action="store_true",
+                        help="no warm-up: the students are the first visitors of a fresh server (with "
+                             "--ramp 1, a class opening its deep links in the same second)")
+    parser.add_argument("--trivial-students", type=int, default=10,
+                        help="students on the trivial yardstick page, measured first (default 10; 0 skips it)")
     return parser.parse_args(argv)
 
 

@@ -184,9 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     timeout_ms = int(args.timeout * 1000)
     with StreamlitServer(app) as server:
-        # One run of the home page first: on a fresh server Streamlit 1.67 answers the very first
-        # deep link with a "Page not found" dialog (which also takes the keyboard focus) while a
-        # pages/ folder sits beside app.py; tests/e2e/test_smoke.py covers that case.
+        # One run of the home page first, so that the process's one-time imports are not timed.
         asyncio.run(_home_run(server.url, args.load_timeout))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -12,7 +12,9 @@ widgets instead). It samples the server's RSS as it goes and reports, per page:
 - growth over the second half alone, which separates a steady leak from a plateau (a page whose
   ``st.cache_data`` fills up grows in the first half and flattens in the second);
 - the server's CPU time per rerun, the figure that sizes a deployment (see bench_classroom.py):
-  unlike latency, it barely depends on what else the machine is doing.
+  unlike latency, it barely depends on what else the machine is doing; and that CPU time as a
+  ratio to the trivial page (``bench/trivial_app.py``: one slider, one line chart, one line of
+  text), served the same way and measured first in the same run (``x trivial``).
 
 A page is bounded by ``--max-seconds-per-page`` (default 240 s): when it runs out, the table shows
 how many reruns were done. Only 127.0.0.1 is contacted.
@@ -34,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from streamlit_client import (
     REPO_ROOT,
+    TRIVIAL_APP,
     PageRef,
     StreamlitServer,
     StreamlitSession,
@@ -119,24 +122,37 @@ def main(argv: list[str] | None = None) -> int:
           f"per page, at most {args.max_seconds_per_page:.0f} s per page")
     print(machine_note() + "\n")
     rows = []
+    with StreamlitServer(TRIVIAL_APP) as server:
+        trivial = asyncio.run(measure_page(
+            server.url, server.pid, PageRef("", "trivial page", TRIVIAL_APP.name),
+            reruns=args.reruns, mode=args.mode, max_seconds=args.max_seconds_per_page,
+            timeout=args.timeout, seed=args.seed))
+    trivial["page"] = "trivial page"
+    trivial_cpu = trivial["cpu ms/rerun"]
+    trivial["x trivial"] = 1.0
+    rows.append(trivial)
+    print(f"trivial page: {trivial['reruns']} reruns, {trivial_cpu:.1f} ms CPU per rerun", flush=True)
     try:
         for index, page in enumerate(pages):
             with StreamlitServer(app) as server:
-                # One run of the home page first: on a fresh server Streamlit 1.67 answers the
-                # very first deep link with "Page not found" while a pages/ folder sits beside
-                # app.py (tests/e2e/test_smoke.py covers that); this bench measures steady state.
+                # One run of the home page first: this bench measures steady state, not the
+                # process's one-time imports.
                 asyncio.run(_home_run(server.url, args.timeout))
                 row = asyncio.run(measure_page(
                     server.url, server.pid, page, reruns=args.reruns, mode=args.mode,
                     max_seconds=args.max_seconds_per_page, timeout=args.timeout,
                     seed=args.seed + index))
+            row["x trivial"] = row["cpu ms/rerun"] / trivial_cpu
             rows.append(row)
             print(f"{row['page']}: {row['reruns']} reruns, RSS {row['warm MiB']:.1f} -> "
                   f"{row['end MiB']:.1f} MiB", flush=True)
     except KeyboardInterrupt:
         print("interrupted: the table shows the pages that finished")
-    if not rows:
+    if len(rows) < 2:
         return 1
+    lessons = [row["x trivial"] for row in rows[1:]]
+    print(f"\nCPU per change as a ratio to the trivial page: median {np.median(lessons):.2f}x, "
+          f"worst {max(lessons):.2f}x ({rows[1 + int(np.argmax(lessons))]['page']})")
     print()
     headers = list(rows[0])
     print(format_table(headers, [[row[h] for h in headers] for row in rows]))

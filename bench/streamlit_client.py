@@ -83,6 +83,8 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The yardstick of every serving benchmark: one slider, one line chart, one line of text.
+TRIVIAL_APP = REPO_ROOT / "bench" / "trivial_app.py"
 
 # Widget kinds the benchmarks may change. Buttons, file uploaders and text inputs are left alone:
 # a simulated student drags sliders and picks options, and a button may start heavy work that a
@@ -410,8 +412,12 @@ class StreamlitServer:
     """
 
     def __init__(self, app: Path | str = REPO_ROOT / "app.py", *, port: int | None = None,
-                 startup_timeout: float = 60.0, extra_args: Sequence[str] = ()) -> None:
+                 startup_timeout: float = 60.0, extra_args: Sequence[str] = (),
+                 cwd: Path | str = REPO_ROOT) -> None:
         self.app = Path(app).resolve()
+        # Streamlit reads .streamlit/config.toml from the working folder: serving every app from
+        # the repository root gives the yardstick page the same configuration as lossviz.
+        self.cwd = Path(cwd)
         if not self.app.is_file():
             raise FileNotFoundError(f"app must be an existing Streamlit script; got {self.app}")
         self.port = port or free_port()
@@ -439,7 +445,7 @@ class StreamlitServer:
             "--browser.gatherUsageStats", "false",
             *self.extra_args,
         ]
-        self._process = subprocess.Popen(command, cwd=self.app.parent, stdout=self._log,
+        self._process = subprocess.Popen(command, cwd=self.cwd, stdout=self._log,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                          start_new_session=True)
         try:

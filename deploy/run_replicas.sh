@@ -121,8 +121,8 @@ done
 for ((i = 0; i < replicas; i++)); do
     port=$((base_port + i))
     wait_for_health "http://127.0.0.1:$port" 90 "$workdir/replica-$port.log"
-    # One run of the home page per replica, so that no student's first deep link meets
-    # Streamlit's one-time "Page not found" dialog (see deploy/warm_up.py).
+    # One run of the home page per replica before nginx takes traffic, so that the process's
+    # one-time imports do not land on a student (see deploy/warm_up.py).
     python "$repo_root/deploy/warm_up.py" "http://127.0.0.1:$port" --timeout 90 \
         || die "replica on port $port did not finish its warm-up run"
 done

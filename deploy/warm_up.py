@@ -2,12 +2,11 @@
 
     python deploy/warm_up.py http://127.0.0.1:8501 [--timeout 60]
 
-Why: while the lesson files sit in a folder named ``pages/`` next to ``app.py``, Streamlit 1.67
-runs the very first script run of a server process as an old-style (folder-based) multipage app.
-Only once ``st.navigation`` has run does it route by the navigation's URL paths, so a student whose
-first request to a new process is a deep link (``/focal-loss?focal_gamma=5``) gets a "Page not
-found" dialog over the right page. One script run of the home page right after start-up, before
-any student arrives, flips that switch for every later session of the process.
+Why: a new process's first script run imports NumPy, SciPy, Plotly and the lesson modules, which
+takes one to two seconds; running it before any student arrives keeps that wait off the first
+student's page (and a readiness check can wait for it: deploy/k8s uses it as the startup probe).
+It is no longer needed against Streamlit's one-time "Page not found" dialog: that appeared only
+while the lessons sat in a folder named ``pages/`` next to ``app.py``; they live in ``lessons/``.
 
 Uses only what Streamlit itself installs (its protobuf messages and the ``websockets`` package),
 so it runs wherever the app runs. Exits 0 when the run finished, 1 (with a message) otherwise.

@@ -16,7 +16,7 @@ APP_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Lesson:
-    """One page of the app: its URL path, file under ``pages/``, navigation section and promise."""
+    """One page of the app: its URL path, file under ``lessons/``, navigation section and promise."""
 
     slug: str
     title: str
@@ -29,7 +29,7 @@ class Lesson:
 HOME = Lesson(
     slug="",
     title="Start here",
-    file="pages/home.py",
+    file="lessons/home.py",
     section="Start",
     promise="What lossviz teaches, the lesson map, and how to share a view.",
     icon=":material/home:",
@@ -39,7 +39,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "ce-vs-mse",
         "Cross-entropy vs squared error",
-        "pages/ce_vs_mse.py",
+        "lessons/ce_vs_mse.py",
         "Binary classification",
         "Why squared error through a sigmoid stops learning exactly when the model is confidently wrong.",
         ":material/show_chart:",
@@ -47,7 +47,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "sigmoid-vs-softmax",
         "One sigmoid vs two softmax neurons",
-        "pages/sigmoid_vs_softmax.py",
+        "lessons/sigmoid_vs_softmax.py",
         "Binary classification",
         "softmax([z1, z2]) is sigmoid(z1 − z2): the same model, with one redundant direction.",
         ":material/call_split:",
@@ -55,7 +55,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "logits-to-extremes",
         "Why BCE pushes logits to extremes",
-        "pages/logits_to_extremes.py",
+        "lessons/logits_to_extremes.py",
         "Binary classification",
         "Watch a training run drive logits to ±∞ on separable data, and what stops it.",
         ":material/animation:",
@@ -63,7 +63,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "softmax-gradients",
         "Categorical CE and softmax gradients",
-        "pages/softmax_gradients.py",
+        "lessons/softmax_gradients.py",
         "Many classes",
         "Only the true class is in the loss, yet every logit gets a gradient p − y.",
         ":material/bar_chart:",
@@ -71,7 +71,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "multilabel-vs-multiclass",
         "Multi-label vs multi-class",
-        "pages/multilabel_vs_multiclass.py",
+        "lessons/multilabel_vs_multiclass.py",
         "Many classes",
         "Sigmoid + BCE per class or softmax + CE, and the 96 % 'accuracy' trap.",
         ":material/label:",
@@ -79,7 +79,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "pixelwise-softmax",
         "Pixel-wise softmax for segmentation",
-        "pages/pixelwise_softmax.py",
+        "lessons/pixelwise_softmax.py",
         "Many classes",
         "The same cross-entropy at every pixel: loss maps, class weights, ignore_index.",
         ":material/grid_on:",
@@ -87,7 +87,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "focal-loss",
         "Focal loss",
-        "pages/focal_loss.py",
+        "lessons/focal_loss.py",
         "Training in practice",
         "Down-weighting easy examples with (1 − p_t)^γ, and what it does on imbalanced data.",
         ":material/center_focus_strong:",
@@ -95,7 +95,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "loss-vs-metrics",
         "Loss vs accuracy and F1",
-        "pages/loss_vs_metrics.py",
+        "lessons/loss_vs_metrics.py",
         "Training in practice",
         "Why validation loss can rise while accuracy and F1 improve.",
         ":material/query_stats:",
@@ -103,7 +103,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "numerical-stability",
         "Numerical stability",
-        "pages/numerical_stability.py",
+        "lessons/numerical_stability.py",
         "Under the hood",
         "Where naive formulas return inf, NaN or 0, and how the libraries avoid it.",
         ":material/warning:",
@@ -111,7 +111,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "likelihood-view",
         "The likelihood view",
-        "pages/likelihood_view.py",
+        "lessons/likelihood_view.py",
         "Under the hood",
         "BCE, CE and MSE as negative log-likelihoods, and convex vs non-convex loss surfaces.",
         ":material/landscape:",
@@ -119,7 +119,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "your-numbers",
         "Your numbers",
-        "pages/your_numbers.py",
+        "lessons/your_numbers.py",
         "Your data",
         "Paste logits or probabilities and labels: every loss, gradient and metric, per sample.",
         ":material/calculate:",

@@ -27,3 +27,18 @@ def test_unknown_slug_is_a_clear_error():
         lesson_by_slug("nope")
     with pytest.raises(ValueError, match=r"slug must name a lesson"):
         next_lesson("nope")
+
+
+def test_no_pages_folder_next_to_app_py():
+    """The lesson scripts live in lessons/, never in a folder named pages/ beside app.py.
+
+    Streamlit 1.67 checks once per process whether ``pages/`` exists next to the entry script and,
+    if so, runs the process's very first script run as an old-style multipage app: whoever opens a
+    deep link first on a fresh server (a restart, a Community Cloud wake-up, a new pod) gets a
+    "Page not found" dialog. tests/e2e/test_smoke.py opens that first deep link in Chromium.
+    """
+    from lossviz.lessons import APP_ROOT
+
+    assert (APP_ROOT / "app.py").is_file()
+    assert not (APP_ROOT / "pages").exists(), "a pages/ folder next to app.py brings back 'Page not found'"
+    assert all(lesson.file.startswith("lessons/") for lesson in (HOME, *LESSONS))

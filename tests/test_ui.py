@@ -61,6 +61,32 @@ def test_page_boundary_shows_a_short_message_not_a_traceback():
     assert "boom" not in at.error[0].value and "Traceback" not in at.error[0].value
 
 
+def fragment_boundary_app():
+    import streamlit as st
+
+    from lossviz.ui import fragment, widgets
+
+    @fragment
+    def section():
+        divisor = widgets.slider("divisor", 0, 2, 1, key="t_divisor")
+        st.markdown(f"one over divisor is {1 / divisor}")
+
+    section()
+    st.markdown("the rest of the page")
+
+
+def test_fragment_reruns_alone_and_its_errors_stay_inside_it():
+    """A widget in a ui.fragment reruns the fragment; an error there is a one-line message in place."""
+    at = AppTest.from_function(fragment_boundary_app).run()
+    assert at.markdown[0].value == "one over divisor is 1.0"
+    at.slider(key="t_divisor").set_value(0).run()
+    assert not at.exception, "the traceback must not reach the learner"
+    assert "Something went wrong while drawing this page (ZeroDivisionError)" in at.error[0].value
+    assert at.markdown[-1].value == "the rest of the page"
+    at.slider(key="t_divisor").set_value(2).run()
+    assert not at.error and at.markdown[0].value == "one over divisor is 0.5"
+
+
 def test_widgets_are_bound_to_the_url():
     at = AppTest.from_function(bound_widget_app)
     at.query_params = {"t_gamma": "4.5"}

@@ -13,8 +13,16 @@ import csv
 import functools
 import io
 import json
+import os
 
 import numpy as np
+
+# Plotly imports pandas lazily while it serialises a figure, and elsewhere only peeks into
+# sys.modules for it: when the first two sessions of a fresh server build figures at the same
+# moment, one saw a half-imported pandas ("partially initialized module 'pandas' has no attribute
+# 'Series'") and the page failed. Importing it here, completely, before any figure can be built
+# closes that race (Streamlit already depends on pandas).
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 
 __all__ = [
@@ -219,7 +227,7 @@ def house_figure(data: list, layout: dict, *, title=None, x_title=None, y_title=
     merged = {key: value for key, value in layout.items() if key not in axes}
     merged.update(house)
     merged.update(legend=dict(_LEGEND_BELOW), margin={**house["margin"], "b": _LEGEND_MARGIN})
-    return go.Figure({"data": data, "layout": merged})
+    return fast_figure(data, merged)
 
 
 @functools.lru_cache(maxsize=128)
@@ -274,13 +282,23 @@ def plain_layout(
     return layout
 
 
-def fast_figure(data: list, layout: dict) -> go.Figure:
-    """``go.Figure`` without Plotly's per-property validation (``_validate=False``), ~15× faster.
+VALIDATE_ENV = "LOSSVIZ_VALIDATE_FIGURES"
+"""Set (to anything non-empty) to make ``fast_figure`` validate; tests/conftest.py sets it."""
 
-    The dicts are checked where it costs nothing at run time: the tests rebuild every figure
-    with validation on, which raises on any invalid property.
+
+def fast_figure(data: list, layout: dict, frames: list | None = None) -> go.Figure:
+    """``go.Figure`` from plain dicts, without Plotly's per-property validation at run time.
+
+    Validation (``go.Figure(spec)``) walks every property and costs 5–20 ms per lesson figure,
+    ten times what building and sending it otherwise costs, on every widget change of every
+    student. The dicts are fixed by the code, not by the learner, so they are checked where it
+    costs nothing at run time: with ``LOSSVIZ_VALIDATE_FIGURES`` set, as the test suite sets it,
+    every figure any test or page run builds is validated and an invalid property raises.
     """
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    spec = {"data": data, "layout": layout}
+    if frames is not None:
+        spec["frames"] = frames
+    return go.Figure(spec, _validate=bool(os.environ.get(VALIDATE_ENV)))
 
 
 def present_figure(fig: go.Figure) -> go.Figure:

@@ -17,7 +17,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lossviz.curves import SEED_LEVEL, VARIABLES, LossCurves, MarkerReadout, SeedFacts
-from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, style_figure
+from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, fast_figure, style_figure
 
 __all__ = ["LEGEND_BELOW", "gradient_figure", "house_layout", "loss_figure", "seed_check_figure"]
 
@@ -47,7 +47,7 @@ def loss_figure(curves: LossCurves, readout: MarkerReadout, *, height: int = 460
         legend=dict(LEGEND_BELOW),
         margin=dict(_MARGIN_BELOW),
     )
-    return go.Figure({"data": data, "layout": layout})
+    return fast_figure(data, layout)
 
 
 def gradient_figure(curves: LossCurves, readout: MarkerReadout, *, height: int = 460) -> go.Figure:
@@ -92,7 +92,7 @@ def gradient_figure(curves: LossCurves, readout: MarkerReadout, *, height: int =
         height=height,
         **layout,
     )
-    return go.Figure({"data": data, "layout": layout})
+    return fast_figure(data, layout)
 
 
 def seed_check_figure(curves: LossCurves, facts: SeedFacts, *, height: int = 480) -> go.Figure:
@@ -179,7 +179,7 @@ def seed_check_figure(curves: LossCurves, facts: SeedFacts, *, height: int = 480
         height=height,
         **layout,
     )
-    return go.Figure({"data": data, "layout": layout})
+    return fast_figure(data, layout)
 
 
 def house_layout(

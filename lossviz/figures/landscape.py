@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH
+from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, fast_figure
 from lossviz.figures.curves import LEGEND_BELOW, house_layout
 from lossviz.landscape import DescentPath, Outcome, Surface
 
@@ -158,7 +158,7 @@ def surface_figure(
         legend=dict(LEGEND_BELOW),
         margin={"b": 150},
     )
-    return go.Figure({"data": data, "layout": layout})
+    return fast_figure(data, layout)
 
 
 def descent_figure(paths: Mapping[str, DescentPath], *, best_accuracy: float, height: int = 540) -> go.Figure:
@@ -237,7 +237,7 @@ def descent_figure(paths: Mapping[str, DescentPath], *, best_accuracy: float, he
         "domain": [0.0, 0.44],
         "range": [-5, 105],
     }
-    return go.Figure({"data": data, "layout": layout})
+    return fast_figure(data, layout)
 
 
 def data_figure(
@@ -292,7 +292,7 @@ def data_figure(
         legend=dict(LEGEND_BELOW),
         margin={"b": 130},
     )
-    return go.Figure({"data": data, "layout": layout})
+    return fast_figure(data, layout)
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ p_true. "Multi-label vs multi-class": both heads' probabilities and gradients pe
 descent on the logits under each head, and the Keras accuracy trap (which labels binary_accuracy
 counts, and both accuracies against the number of classes).
 
-Figures are built from plain dicts in one ``go.Figure(dict)`` call. The house style is the layout
+Figures are built from plain dicts in one ``fast_figure`` call (validated in the tests only). The house style is the layout
 ``style_figure`` produces, computed once per (height, legend, title) on an empty figure and merged
 into each dict (``_figure``): calling ``style_figure`` on every figure costs about 25 ms each, as its
 ``update_*`` calls walk the template, and these pages draw up to five figures per rerun. Plotted
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, style_figure
+from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, fast_figure, style_figure
 
 __all__ = [
     "clip_figure",
@@ -607,7 +607,7 @@ def _figure(
     if legend_rows:
         merged["legend"] = {"orientation": "v", "y": 1.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"}
         merged["margin"] = {**merged["margin"], "t": merged["margin"]["t"] + 26 * legend_rows}
-    return go.Figure({"data": data, "layout": merged})
+    return fast_figure(data, merged)
 
 
 @functools.lru_cache(maxsize=32)

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, style_figure
+from lossviz.figures._style import COLORS, fast_figure, style_figure
 
 __all__ = ["MAX_BARS", "per_sample_loss_figure"]
 
@@ -101,7 +101,7 @@ def per_sample_loss_figure(
     layout["barmode"] = "overlay"
     layout["xaxis"].update({"type": "category", "categoryorder": "array", "categoryarray": names})
     layout["yaxis"]["rangemode"] = "tozero"
-    return go.Figure({"data": traces, "layout": layout})
+    return fast_figure(traces, layout)
 
 
 def _house_layout(title: str, y_title: str) -> dict:

@@ -24,6 +24,7 @@ from lossviz.figures._style import (
     FONT_SIZE,
     LINE_WIDTH,
     add_animation_controls,
+    fast_figure,
     style_figure,
 )
 from lossviz.figures.twoneuron import _sig
@@ -254,7 +255,7 @@ def training_animation_figure(
         "xaxis3": {"domain": [0.6, 1.0], "anchor": "y3", "range": [0, 1], "title": {"text": "P(class 1)"}},
         "yaxis3": {"domain": [0.0, 0.38], "anchor": "x3", "range": [0, prob_top * 1.08], "title": {"text": "count"}},
     }
-    fig = go.Figure({"data": [*lines, *scatter, *bar_traces(0), stats], "layout": layout, "frames": frames})
+    fig = fast_figure([*lines, *scatter, *bar_traces(0), stats], layout, frames)
     style_figure(fig, title=title, height=height)
     axis_font = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}}
     for name in ("xaxis", "xaxis2", "xaxis3", "yaxis", "yaxis2", "yaxis3"):
@@ -358,7 +359,7 @@ def training_curves_figure(
         "yaxis2": {"domain": [0.37, 0.65], "anchor": "x", "title": {"text": "‖W‖"}, "rangemode": "tozero"},
         "yaxis3": {"domain": [0.0, 0.30], "anchor": "x", "title": {"text": "max |z|"}, "rangemode": "tozero"},
     }
-    fig = go.Figure({"data": data, "layout": layout})
+    fig = fast_figure(data, layout)
     return style_figure(fig, title=title, height=height, legend=False)
 
 
@@ -401,7 +402,7 @@ def reliability_figure(
         },
     ]
     layout = {"xaxis": {"range": [-0.03, 1.03]}, "yaxis": {"range": [-0.05, 1.05]}}
-    fig = go.Figure({"data": data, "layout": layout})
+    fig = fast_figure(data, layout)
     style_figure(
         fig,
         title=title,

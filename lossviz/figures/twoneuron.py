@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, style_figure
+from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, fast_figure, style_figure
 
 __all__ = ["gap_figure", "head_gradients_figure", "logit_plane_figure"]
 
@@ -179,7 +179,7 @@ def logit_plane_figure(
         "xaxis": {"range": [low, high], "constrain": "domain"},
         "yaxis": {"range": [low, high], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
     }
-    fig = go.Figure({"data": data, "layout": layout})
+    fig = fast_figure(data, layout)
     style_figure(
         fig,
         title=title,
@@ -222,7 +222,7 @@ def head_gradients_figure(grad_sigmoid: float, grad_softmax, *, title: str | Non
             "hovertemplate": "%{x}<br>%{y:.6g}<extra></extra>",
         }
     ]
-    fig = go.Figure({"data": data, "layout": {"yaxis": {"range": [-bound, bound]}}})
+    fig = fast_figure(data, {"yaxis": {"range": [-bound, bound]}})
     style_figure(fig, title=title, x_title="which gradient", y_title="gradient of the loss", legend=False)
     fig.add_hline(y=0, line={"color": COLORS["neutral"], "width": 1})
     return fig
@@ -270,7 +270,7 @@ def gap_figure(
         }
     )
     layout = {"yaxis": {"type": "log", "exponentformat": "power", "range": [np.log10(GAP_FLOOR) - 0.5, 0.3]}}
-    fig = go.Figure({"data": data, "layout": layout})
+    fig = fast_figure(data, layout)
     return style_figure(fig, title=title, x_title="epoch", y_title=y_title, height=height)
 
 

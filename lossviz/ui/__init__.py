@@ -1,7 +1,7 @@
 """The only Streamlit-aware helpers: URL-bound widgets, error display, export buttons, page furniture."""
 
 from lossviz.ui import widgets
-from lossviz.ui.errors import explain_errors, run_page
+from lossviz.ui.errors import explain_errors, fragment, run_page
 from lossviz.ui.export import export_buttons, table_to_csv
 from lossviz.ui.layout import (
     cached,
@@ -27,6 +27,7 @@ __all__ = [
     "explanation",
     "explain_errors",
     "export_buttons",
+    "fragment",
     "is_presenting",
     "lesson_header",
     "next_lesson_link",

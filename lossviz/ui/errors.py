@@ -9,13 +9,15 @@ Streamlit's own rerun/stop signals derive from BaseException, so they pass throu
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from contextlib import contextmanager
+from typing import Callable
 
 import streamlit as st
 
-__all__ = ["explain_errors", "markdown_literal", "run_page"]
+__all__ = ["explain_errors", "fragment", "markdown_literal", "run_page"]
 
 log = logging.getLogger("lossviz")
 
@@ -47,10 +49,32 @@ def run_page(page) -> None:
     try:
         page.run()
     except Exception as exc:  # the page boundary: nothing may reach the learner as a traceback
-        log.exception("page %s failed", getattr(page, "url_path", page))
-        st.error(
-            "Something went wrong while drawing this page "
-            f"({type(exc).__name__}). Change the last input or reload the page; "
-            "the other lessons are unaffected.",
-            icon=":material/error:",
-        )
+        _report_unexpected(exc, f"page {getattr(page, 'url_path', page)}")
+
+
+def fragment(section: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` behind the same boundary as the page: a widget inside ``section`` reruns only
+    ``section``, and an unexpected error there becomes the one-line message, never a traceback.
+
+    A fragment's own reruns start at the fragment, not at ``run_page``, so the page boundary alone
+    would not catch them.
+    """
+
+    @functools.wraps(section)
+    def guarded(*args, **kwargs) -> None:
+        try:
+            section(*args, **kwargs)
+        except Exception as exc:  # the section boundary, for the fragment's own reruns
+            _report_unexpected(exc, f"section {section.__qualname__}")
+
+    return st.fragment(guarded)
+
+
+def _report_unexpected(exc: Exception, where: str) -> None:
+    log.exception("%s failed", where)
+    st.error(
+        "Something went wrong while drawing this page "
+        f"({type(exc).__name__}). Change the last input or reload the page; "
+        "the other lessons are unaffected.",
+        icon=":material/error:",
+    )

@@ -239,7 +239,7 @@ def next_lesson_link(slug: str) -> None:
     st.divider()
     following = next_lesson(slug)
     if following is None:
-        st.page_link("pages/home.py", label="Back to the lesson map", icon=":material/home:")
+        st.page_link("lessons/home.py", label="Back to the lesson map", icon=":material/home:")
         return
     st.page_link(following.file, label=f"Next lesson: {following.title}", icon=":material/arrow_forward:")
     st.caption(following.promise)

@@ -498,10 +498,8 @@ def _serve() -> Iterator[str]:
 def _warm_up(url: str) -> None:
     """Run the home page once over Streamlit's websocket protocol, as a browser's first visit would.
 
-    Streamlit 1.67 runs the very first script run of a server process as an old-style multipage
-    app when a ``pages/`` folder sits next to the entry script; only after ``st.navigation`` has
-    run once does it route by the navigation's URL paths. Warming up keeps that one-time effect
-    out of the page tests, with the same ``deploy/warm_up.py`` that deployments run;
+    The first run of a process imports the whole stack; warming up keeps that one-time cost out of
+    the page tests' time-outs, with the same ``deploy/warm_up.py`` that deployments run;
     ``test_smoke.py`` tests the first visit on a fresh server, unwarmed and warmed.
     """
     try:

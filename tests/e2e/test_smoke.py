@@ -72,15 +72,13 @@ def _first_lesson_with_a_page():
     return None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Streamlit 1.67 runs the first script run of a fresh server as an old-style multipage "
-           "app because a pages/ folder sits next to app.py; it does not know the lesson's URL "
-           "path yet and shows 'Page not found'. deploy/warm_up.py avoids it (next test); renaming the "
-           "folder would fix it, but DESIGN.md fixes the layout.",
-)
 def test_deep_link_on_fresh_server_opens_without_dialog(open_page, fresh_app_url):
-    """The first visit after a server start, through a lesson's deep link, shows no error dialog."""
+    """The first visit after a server start, through a lesson's deep link, shows no error dialog.
+
+    Streamlit 1.67 runs a fresh server's first script run as an old-style multipage app whenever a
+    folder named ``pages/`` sits next to the entry script; the lessons live in ``lessons/`` so
+    that never happens (tests/test_lessons.py guards the folder name).
+    """
     lesson = _first_lesson_with_a_page()
     if lesson is None:
         pytest.skip("no lesson page exists yet, so there is no deep link to open")

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import curves as cv
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/ce_vs_mse.py"
+PAGE = "lessons/ce_vs_mse.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import focal as fc
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/focal_loss.py"
+PAGE = "lessons/focal_loss.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import landscape as ls
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/likelihood_view.py"
+PAGE = "lessons/likelihood_view.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:

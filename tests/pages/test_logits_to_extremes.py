@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import twoneuron as tn
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/logits_to_extremes.py"
+PAGE = "lessons/logits_to_extremes.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:

@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/loss_vs_metrics.py"
+PAGE = "lessons/loss_vs_metrics.py"
 
 
 def open_page(query_params=None) -> AppTest:

@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import multiclass as mc
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/multilabel_vs_multiclass.py"
+PAGE = "lessons/multilabel_vs_multiclass.py"
 TRAP_ANSWER = {"mlc_predict_trap": "About 96 % (25/26)"}
 HEADS_ANSWER = {"mlc_predict_heads": "1/M each"}
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import stability as stab
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/numerical_stability.py"
+PAGE = "lessons/numerical_stability.py"
 
 
 def open_page(query_params=None) -> AppTest:

@@ -16,7 +16,7 @@ import lossviz as lv
 from lossviz import segmentation as sg
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/pixelwise_softmax.py"
+PAGE = "lessons/pixelwise_softmax.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from lossviz import twoneuron as tn
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/sigmoid_vs_softmax.py"
+PAGE = "lessons/sigmoid_vs_softmax.py"
 
 
 def open_page(params: dict | None = None, *, healthy: bool = True) -> AppTest:

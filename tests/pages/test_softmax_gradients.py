@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/softmax_gradients.py"
+PAGE = "lessons/softmax_gradients.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:

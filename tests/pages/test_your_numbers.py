@@ -15,7 +15,7 @@ from lossviz.libraries import DATA_FILE, EMBED_LIMIT
 from lossviz.parsing import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/your_numbers.py"
+PAGE = "lessons/your_numbers.py"
 DEFAULT_Z = [2.3, -1.1, 0.4, 4.0, -3.2, -0.2]
 DEFAULT_Y = [1, 0, 0, 1, 1, 0]
 

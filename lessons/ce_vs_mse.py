@@ -15,6 +15,7 @@ from lossviz.ui import (
     explain,
     explain_errors,
     export_buttons,
+    fragment,
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
@@ -41,7 +42,7 @@ lesson_header(
 
 # --------------------------------------------------------------------------------------------
 st.header("1. Move the prediction, read both gradients")
-left, middle, right = st.columns([1, 1, 3])
+left, middle = st.columns(2)
 with left:
     label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="cvm_y")
 with middle:
@@ -55,7 +56,12 @@ with middle:
     )
 y = 0 if label == "0" else 1
 variable = variable if variable in cv.VARIABLES else "p"
-with right:
+
+
+# The marker slider drives this section only, so moving it reruns this fragment, not the page;
+# the label y also drives section 3, so it sits outside (a change there reruns the whole page).
+@fragment
+def marker_section(y: int, variable: str) -> None:
     if variable == "p":
         value = widgets.slider(
             "Predicted probability p", cv.P_MIN, 1.0 - cv.P_MIN, 0.02, step=0.001, format="%.3f", key="cvm_p"
@@ -63,55 +69,58 @@ with right:
     else:
         value = widgets.slider("Logit z", -cv.Z_MAX, cv.Z_MAX, -3.9, step=0.1, format="%.1f", key="cvm_z")
 
-readout = curves = None
-with explain_errors("This marker"):
-    readout = cv.marker_readout(value, y, variable=variable)
-    curves = lesson_curves(y, variable=variable)
+    readout = curves = None
+    with explain_errors("This marker"):
+        readout = cv.marker_readout(value, y, variable=variable)
+        curves = lesson_curves(y, variable=variable)
 
-if readout is not None and curves is not None:
-    r = readout
-    st.markdown(f"At **p = {r.p:.4g}** (logit **z = {r.z:.3f}**), true label **y = {y}**:")
-    m1, m2, m3 = st.columns(3)
-    m1.metric("∂CE/∂z (cross-entropy)", _fmt(r.ce_grad_z))
-    m2.metric("∂MSE/∂z (squared error)", _fmt(r.mse_grad_z))
-    m3.metric("ratio |∂CE/∂z| ÷ |∂MSE/∂z|", f"{r.ratio:.3g}×")
-    st.table(
-        {
-            "": ["cross-entropy", "squared error", "CE ÷ MSE (sizes)"],
-            "loss": [_fmt(r.ce), _fmt(r.mse), f"{r.ce / r.mse:.3g}×" if r.mse > 0 else "—"],
-            "∂loss/∂p": [_fmt(r.ce_grad_p), _fmt(r.mse_grad_p), f"{r.ratio_p:.3g}×"],
-            "∂loss/∂z": [_fmt(r.ce_grad_z), _fmt(r.mse_grad_z), f"{r.ratio:.3g}×"],
-        }
-    )
-    slope = r.p * (1.0 - r.p)
-    if r.confidently_wrong:
-        explain(
-            f"The model is **wrong and confident**: it gives the true class a probability of only "
-            f"{(r.p if y == 1 else 1 - r.p):.3g}. Cross-entropy answers with ∂CE/∂z = {_fmt(r.ce_grad_z)}, "
-            f"close to its largest possible size of 1, so gradient descent moves z quickly. Squared error "
-            f"answers with ∂MSE/∂z = {_fmt(r.mse_grad_z)}, **{r.ratio:.3g}× smaller**: its gradient with "
-            f"respect to p is a healthy {_fmt(r.mse_grad_p)}, but the sigmoid's slope p(1 − p) = {slope:.3g} "
-            "multiplies it on the way to z. The more confidently wrong the model, the smaller that slope: "
-            "squared error stops learning exactly when learning is most needed."
+    if readout is not None and curves is not None:
+        r = readout
+        st.markdown(f"At **p = {r.p:.4g}** (logit **z = {r.z:.3f}**), true label **y = {y}**:")
+        m1, m2, m3 = st.columns(3)
+        m1.metric("∂CE/∂z (cross-entropy)", _fmt(r.ce_grad_z))
+        m2.metric("∂MSE/∂z (squared error)", _fmt(r.mse_grad_z))
+        m3.metric("ratio |∂CE/∂z| ÷ |∂MSE/∂z|", f"{r.ratio:.3g}×")
+        st.table(
+            {
+                "": ["cross-entropy", "squared error", "CE ÷ MSE (sizes)"],
+                "loss": [_fmt(r.ce), _fmt(r.mse), f"{r.ce / r.mse:.3g}×" if r.mse > 0 else "—"],
+                "∂loss/∂p": [_fmt(r.ce_grad_p), _fmt(r.mse_grad_p), f"{r.ratio_p:.3g}×"],
+                "∂loss/∂z": [_fmt(r.ce_grad_z), _fmt(r.mse_grad_z), f"{r.ratio:.3g}×"],
+            }
         )
-    else:
-        explain(
-            f"The model leans to the **right** class (probability {(r.p if y == 1 else 1 - r.p):.3g}), so both "
-            f"gradients are modest: ∂CE/∂z = {_fmt(r.ce_grad_z)} and ∂MSE/∂z = {_fmt(r.mse_grad_z)}. "
-            f"Cross-entropy's is still {r.ratio:.3g}× larger: at least twice as large at every p, with "
-            "the smallest ratio, exactly 2, at p = 1/2. Move the marker to the wrong side to see the "
-            "squared-error gradient die."
-        )
+        slope = r.p * (1.0 - r.p)
+        if r.confidently_wrong:
+            explain(
+                f"The model is **wrong and confident**: it gives the true class a probability of only "
+                f"{(r.p if y == 1 else 1 - r.p):.3g}. Cross-entropy answers with ∂CE/∂z = {_fmt(r.ce_grad_z)}, "
+                f"close to its largest possible size of 1, so gradient descent moves z quickly. Squared error "
+                f"answers with ∂MSE/∂z = {_fmt(r.mse_grad_z)}, **{r.ratio:.3g}× smaller**: its gradient with "
+                f"respect to p is a healthy {_fmt(r.mse_grad_p)}, but the sigmoid's slope p(1 − p) = {slope:.3g} "
+                "multiplies it on the way to z. The more confidently wrong the model, the smaller that slope: "
+                "squared error stops learning exactly when learning is most needed."
+            )
+        else:
+            explain(
+                f"The model leans to the **right** class (probability {(r.p if y == 1 else 1 - r.p):.3g}), so both "
+                f"gradients are modest: ∂CE/∂z = {_fmt(r.ce_grad_z)} and ∂MSE/∂z = {_fmt(r.mse_grad_z)}. "
+                f"Cross-entropy's is still {r.ratio:.3g}× larger: at least twice as large at every p, with "
+                "the smallest ratio, exactly 2, at p = 1/2. Move the marker to the wrong side to see the "
+                "squared-error gradient die."
+            )
 
-    fig_loss = figs.loss_figure(curves, r)
-    fig_grad = figs.gradient_figure(curves, r)
-    col_loss, col_grad = st.columns(2)
-    with col_loss:
-        chart(fig_loss, key="cvm_fig_loss")
-        export_buttons(fig_loss, name=f"ce-vs-mse-loss-{variable}-y{y}", key="cvm_exp_loss")
-    with col_grad:
-        chart(fig_grad, key="cvm_fig_grad")
-        export_buttons(fig_grad, name=f"ce-vs-mse-gradient-{variable}-y{y}", key="cvm_exp_grad")
+        fig_loss = figs.loss_figure(curves, r)
+        fig_grad = figs.gradient_figure(curves, r)
+        col_loss, col_grad = st.columns(2)
+        with col_loss:
+            chart(fig_loss, key="cvm_fig_loss")
+            export_buttons(fig_loss, name=f"ce-vs-mse-loss-{variable}-y{y}", key="cvm_exp_loss")
+        with col_grad:
+            chart(fig_grad, key="cvm_fig_grad")
+            export_buttons(fig_grad, name=f"ce-vs-mse-gradient-{variable}-y{y}", key="cvm_exp_grad")
+
+
+marker_section(y, variable)
 
 # --------------------------------------------------------------------------------------------
 st.header("2. The formulas")
@@ -241,7 +250,7 @@ explain(
     "the choice does to the loss surface of a whole model."
 )
 st.page_link(
-    "pages/likelihood_view.py",
+    "lessons/likelihood_view.py",
     label="The likelihood view: BCE, CE and MSE as negative log-likelihoods",
     icon=":material/landscape:",
 )
