@@ -1,4 +1,9 @@
-"""lossviz: the entry point. Sets the page config once, builds the navigation, runs the page."""
+"""lossviz: the entry point. Sets the page config, builds the navigation, runs the page.
+
+Presentation mode is read here, once the navigation knows the page and before anything is drawn:
+it sets the page config (the sidebar starts collapsed), and its toggle belongs to the entry
+script, so it is shared by every page and survives a move to another lesson.
+"""
 
 import os
 
@@ -13,9 +18,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
 import streamlit as st
 
 from lossviz.lessons import HOME, available_lessons
-from lossviz.ui import accessibility_support, run_page
-
-st.set_page_config(page_title="lossviz: how classification losses behave", page_icon="📉", layout="wide")
+from lossviz.ui import accessibility_support, page_styles, presentation_requested, presentation_toggle, run_page
 
 sections: dict[str, list] = {}
 for lesson in (HOME, *available_lessons()):
@@ -29,5 +32,17 @@ for lesson in (HOME, *available_lessons()):
         )
     )
 
+# Embedded in another site's <iframe> (Streamlit's ?embed=true), a lesson stands alone: no
+# navigation sidebar taking a third of the frame. Every page still opens by its URL path.
+page = st.navigation(sections, position="hidden" if st.context.is_embedded else "sidebar", expanded=True)
+presenting = presentation_requested()
+st.set_page_config(
+    page_title="lossviz: how classification losses behave",
+    page_icon="📉",
+    layout="wide",
+    initial_sidebar_state="collapsed" if presenting else "auto",
+)
+presentation_toggle()
+page_styles(presenting=presenting)
 accessibility_support()
-run_page(st.navigation(sections, expanded=True))
+run_page(page)

@@ -12,6 +12,7 @@ from lossviz.figures import curves as figs
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -90,7 +91,7 @@ def marker_section(y: int, variable: str) -> None:
         )
         slope = r.p * (1.0 - r.p)
         if r.confidently_wrong:
-            st.markdown(
+            explain(
                 f"The model is **wrong and confident**: it gives the true class a probability of only "
                 f"{(r.p if y == 1 else 1 - r.p):.3g}. Cross-entropy answers with ∂CE/∂z = {_fmt(r.ce_grad_z)}, "
                 f"close to its largest possible size of 1, so gradient descent moves z quickly. Squared error "
@@ -100,7 +101,7 @@ def marker_section(y: int, variable: str) -> None:
                 "squared error stops learning exactly when learning is most needed."
             )
         else:
-            st.markdown(
+            explain(
                 f"The model leans to the **right** class (probability {(r.p if y == 1 else 1 - r.p):.3g}), so both "
                 f"gradients are modest: ∂CE/∂z = {_fmt(r.ce_grad_z)} and ∂MSE/∂z = {_fmt(r.mse_grad_z)}. "
                 f"Cross-entropy's is still {r.ratio:.3g}× larger: at least twice as large at every p, with "
@@ -132,7 +133,7 @@ st.latex(r"\frac{\partial \mathrm{MSE}}{\partial p} = 2(p - y)")
 st.markdown("Through the sigmoid, the chain rule multiplies both by dp/dz = p(1 − p):")
 st.latex(r"\frac{\partial \mathrm{CE}}{\partial z} = \frac{p - y}{p(1-p)}\cdot p(1-p) = p - y")
 st.latex(r"\frac{\partial \mathrm{MSE}}{\partial z} = 2(p - y)\,p(1 - p)")
-st.markdown(
+explain(
     "Cross-entropy's 1/(p(1 − p)) cancels the sigmoid's slope exactly; squared error keeps it. "
     "The ratio of the two gradients is the same with respect to p and to z, because the same factor "
     "multiplies both:"
@@ -149,7 +150,7 @@ with explain_errors("The seed check"):
 
 if facts is not None:
     wrong_word = "p → 0" if y == 1 else "p → 1"
-    st.markdown(
+    explain(
         f"Computed for y = {y} on {facts.grid_size:,} grid points: the smallest ratio is **{facts.min_ratio:.6g}**, at "
         f"p = {facts.min_ratio_at:.4g}. With respect to z, |∂MSE/∂z| never exceeds "
         f"**{facts.mse_grad_z_max:.4f}** (= 8/27, at p = {facts.mse_grad_z_argmax:.4f}), and as {wrong_word} "
@@ -159,7 +160,7 @@ if facts is not None:
 
     # ----------------------------------------------------------------------------------------
     st.header("3. What the seed thread gets right and wrong")
-    st.markdown(
+    explain(
         "The accepted answer in the thread behind this lesson makes five claims about these curves. "
         f"Each is checked here for y = {y} (switch the label above for the other case)."
     )
@@ -201,7 +202,7 @@ if facts is not None:
     fig_seed = figs.seed_check_figure(seed_curves, facts)
     chart(fig_seed, key="cvm_fig_seed")
     export_buttons(fig_seed, name=f"ce-vs-mse-seed-check-y{y}", key="cvm_exp_seed")
-    st.markdown(
+    explain(
         f"On the log scale the blue curve |∂CE/∂p| stays above the dashed |∂MSE/∂p| everywhere: the smallest "
         f"gap is the factor {facts.min_ratio:.3g} at p = 1/2. The dotted CE *loss* meets the grey line at "
         f"{cv.SEED_LEVEL:g} exactly at p = {t:.4f}: that is all {'e⁻²' if y == 1 else '1 − e⁻²'} marks."
@@ -240,7 +241,7 @@ predict_then_reveal(
 
 # --------------------------------------------------------------------------------------------
 st.header("5. Where cross-entropy comes from")
-st.markdown(
+explain(
     "If the label is a coin flip that comes up 1 with probability p (a Bernoulli variable), the "
     "probability of the observed label is $p^{y}(1-p)^{1-y}$. Its negative logarithm is exactly the "
     "binary cross-entropy, so minimising BCE is maximum-likelihood estimation for 0/1 labels. Squared "

@@ -16,6 +16,7 @@ from lossviz.figures import focal as figs
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -81,7 +82,7 @@ case_p.latex(r"p_t = \begin{cases} \sigma(z) & y = 1\\ 1-\sigma(z) & y = 0\end{c
 case_alpha.latex(
     r"\alpha_t = \begin{cases} \alpha & y = 1\\ 1-\alpha & y = 0\end{cases}"
 )
-st.markdown(
+explain(
     "p_t is the probability the model gives the **right** class, so an easy example has p_t near 1. "
     "γ = 0 with no α is plain cross-entropy, −log p_t. This is `torchvision.ops.sigmoid_focal_loss` "
     "(α < 0 switches the α weighting off)."
@@ -178,7 +179,7 @@ def example_section(gamma: float, alpha: float, alpha_value: float, gammas: tupl
             if gamma == 0
             else ": α_t = 0 removes the gradient as well as the loss."
         )
-        st.markdown(
+        explain(
             f"At p_t = {p_t:.2f} (logit z = {point.z:+.3g}) with γ = {gamma:g} and {alpha_text}: the focal loss is "
             f"α_t·(1 − p_t)^γ = {point.alpha_t:g} × {point.modulating:.4g} = **{pct(point.loss_ratio)} of the "
             f"cross-entropy** ({point.focal:.4g} instead of {point.ce:.4g}). The push on the logit, "
@@ -222,7 +223,7 @@ def example_section(gamma: float, alpha: float, alpha_value: float, gammas: tupl
             point_for(0.9, alpha=-1.0, gamma=gamma, label=1),
             point_for(0.1, alpha=-1.0, gamma=gamma, label=1),
         )
-        st.markdown(
+        explain(
             f"With γ = {gamma:g}, an easy example (p_t = 0.9) keeps {pct(easy.loss_ratio)} of its cross-entropy and a "
             f"hard one (p_t = 0.1) keeps {pct(hard.loss_ratio)}, before α. Cross-entropy already gives the easy one "
             f"{easy.ce / hard.ce:.3g}× the hard one's loss; focal loss makes that {easy.focal / hard.focal:.3g}×."
@@ -236,7 +237,7 @@ example_section(gamma, alpha, alpha_value, gammas)
 
 st.subheader("Which class does α weight?")
 pos, neg = fc.alpha_t(0.25, 1), fc.alpha_t(0.25, 0)
-st.markdown(
+explain(
     f"In torchvision (and in Lin et al., 2017) α_t = α for positives (y = 1) and 1 − α for negatives. The default "
     f"α = 0.25 therefore weights a positive by **{pos:g}** and a negative by **{neg:g}**: it *down*-weights the "
     f"positives, usually the rare class, {neg / pos:g} to 1. It is not a class-frequency weight. The paper "
@@ -253,7 +254,7 @@ else:
 
 # --------------------------------------------------------------------------------------------
 st.header("2. Cross-entropy vs focal loss on imbalanced data")
-st.markdown(
+explain(
     "Logistic regression, full-batch gradient descent (learning rate 2, 300 epochs) on the *imbalanced* toy set: "
     "400 points, 5 % positives. One model is trained with cross-entropy, one with focal loss at your γ and α. "
     "A point is **easy** when its p_t > 0.9."
@@ -292,7 +293,7 @@ def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
         fig_share, fig_metrics, fig_bound = run_figures(gamma, alpha, alpha_value, seed)
         chart(fig_share, key="focal_fig_share")
         export_buttons(fig_share, name="focal-easy-share", key="focal_exp_share")
-        st.markdown(
+        explain(
             f"At the end, the cross-entropy model has **{same_ce.n_easy} easy points** of {n} "
             f"({same_ce.n_easy_negatives} of them negatives); they carry **{pct(ce_run.loss_share[-1])} of its loss** "
             f"and {pct(ce_run.grad_share[-1])} of its total |∂ℓ/∂z|. The focal model has "
@@ -313,7 +314,7 @@ def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
         )
         chart(fig_rep, key="focal_fig_repeat")
         export_buttons(fig_rep, name="focal-easy-share-multiplied", key="focal_exp_repeat")
-        st.markdown(
+        explain(
             f"Scored on the **same predictions** (the cross-entropy model's), the {same_ce.n_easy} easy points carry "
             f"{pct(same_ce.loss_share)} of the cross-entropy but only {pct(same_fl.loss_share)} of the focal loss. "
             f"On 400 points easy examples do not dominate cross-entropy; in a dense detector, which scores ~10⁵ "
@@ -344,7 +345,7 @@ def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
         ]
         if plain_run is not None:
             lines.append(f"- focal, γ = {gamma:g}, no α: {describe(plain_run)}.")
-        st.markdown(
+        explain(
             f"On this toy set, focal loss at your settings {verdict} the rare class's recall "
             f"({num(ce_run.recall)} → {num(focal_run.recall)}).\n\n" + "\n".join(lines)
         )
@@ -368,7 +369,7 @@ def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
                 "object detection."
             )
         if notes:
-            st.markdown(" ".join(notes))
+            explain(" ".join(notes))
 
         if alpha >= 0 and not 0.25 <= alpha_value <= 0.9:
             st.caption(

@@ -13,6 +13,7 @@ from lossviz.figures import landscape as figs
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -45,7 +46,7 @@ lesson_header(
 
 # --------------------------------------------------------------------------------------------
 st.header("1. Every loss here is a negative log-likelihood")
-st.markdown(
+explain(
     "Three assumptions turn a probability model into a loss:\n"
     "1. **Independent samples**: the likelihood of the data set is the product of the likelihoods of its "
     "samples, so its logarithm is a sum, and dividing by n gives a mean.\n"
@@ -73,7 +74,7 @@ st.latex(
     r"\begin{aligned}\frac{1}{n}\sum_i -\log p(y_i \mid \mu_i) &= \frac{1}{2\sigma^2}\,\mathrm{MSE}"
     r"\\ &\quad + \tfrac12\log(2\pi\sigma^2)\end{aligned}"
 )
-st.markdown(
+explain(
     "The factor 1/(2σ²) and the constant do not move the minimum, so with σ fixed, maximum likelihood "
     "under Gaussian noise *is* least squares. For 0/1 labels that noise model is wrong (a label is never "
     "0.3), which is one reason to prefer the Bernoulli view and its cross-entropy."
@@ -87,7 +88,7 @@ def check_section() -> None:
     with explain_errors("This σ"):
         check = likelihood_check(sigma=sigma)
     if check is not None:
-        st.markdown(
+        explain(
             f"**Checked numerically** on {check.p.size} seeded samples: the mean NLL from scipy.stats against "
             "the loss from lossviz, scaled and shifted as derived above."
         )
@@ -148,7 +149,7 @@ predict_section()
 
 # --------------------------------------------------------------------------------------------
 st.header("3. Loss surfaces over (w, b)")
-st.markdown(
+explain(
     "The model is p = σ(w·x + b) on a tiny 1-D data set; every point of a map below is the mean loss over "
     "the data for one (w, b). Pick a start and watch gradient descent on each surface."
 )
@@ -222,7 +223,7 @@ def descent_section(kind: str, land) -> None:
     left_box = [
         NAMES[loss] for loss, path in paths.items() if abs(path.w).max() > ls.BOX[1] or abs(path.b).max() > ls.BOX[1]
     ]
-    st.markdown(
+    explain(
         f"**From (w₀, b₀) = ({w0:g}, {b0:g}) with learning rate {lr:g}.** Cross-entropy first reaches the "
         f"best possible training accuracy ({land.best_accuracy:.0%}) {_steps_text(reached['bce'])}; squared "
         f"error {_steps_text(reached['mse'])}. At the start the gradient sizes are {bce_path.grad_norm[0]:.3g} "
@@ -245,7 +246,7 @@ if land is not None:
     st.header("4. Convex or not: computed")
     bce_s, mse_s = land.surfaces["bce"], land.surfaces["mse"]
     n_points = bce_s.values.size
-    st.markdown(
+    explain(
         "A smooth function is convex exactly when its Hessian has no negative eigenvalue anywhere. Per sample, "
         "ℓ''(z) = p(1 − p) ≥ 0 for cross-entropy; for squared error ℓ''(z) = 2p(1 − p)[p(1 − p) + "
         "(p − y)(1 − 2p)], which for y = 1 is 2p(1 − p)²(3p − 1): negative wherever p < 1/3."
@@ -253,14 +254,14 @@ if land is not None:
     st.latex(r"H(w,b) = \frac1n\sum_i \ell''(z_i)\begin{pmatrix} x_i^2 & x_i \\ x_i & 1\end{pmatrix}")
     st.caption("with zᵢ = w·xᵢ + b, the chain rule applied twice.")
     bce_neg, mse_neg = bce_s.negative_fraction, mse_s.negative_fraction
-    st.markdown(
+    explain(
         f"- **Cross-entropy**: the smaller Hessian eigenvalue is negative at {bce_neg:.1%} of the "
         f"{n_points:,} grid points (its smallest value is {bce_s.min_curvature.min():.2g}): convex.\n"
         f"- **Squared error**: negative at **{mse_neg:.1%}** of the grid, down to {mse_s.min_curvature.min():.3g}."
     )
     witness = land.witnesses["mse"]
     if witness is not None:
-        st.markdown(
+        explain(
             "A check with loss values alone, no derivatives: on the segment from "
             f"(w, b) = ({witness.start[0]:.2f}, {witness.start[1]:.2f}) to ({witness.end[0]:.2f}, "
             f"{witness.end[1]:.2f}) the squared error is {witness.value_start:.4f} and {witness.value_end:.4f} "
@@ -268,7 +269,7 @@ if land is not None:
             f"the loss at the midpoint is {witness.value_midpoint:.4f}, **{witness.gap:.4f} above the chord**. "
             "A convex function never does that."
         )
-    st.markdown(
+    explain(
         f"**Plateaus.** Where |∇L| < 0.001 while the loss is more than 0.05 above its best value on the grid, "
         f"gradient descent crawls although it is far from done: {land.plateaus['mse']:.1%} of the "
         f"squared-error grid and {land.plateaus['bce']:.1%} of the cross-entropy grid."
@@ -276,7 +277,7 @@ if land is not None:
 
     # ----------------------------------------------------------------------------------------
     st.header("5. Multiple local minima? Checking the thread")
-    st.markdown(
+    explain(
         'Seed 003 says squared error with a sigmoid gives "a non-convex cost function with multiple local '
         'minima". Non-convex: true, computed above. For the minima, every grid point was followed downhill '
         "and the end points refined (L-BFGS-B with the analytic gradient) inside the box "
@@ -325,15 +326,15 @@ if land is not None:
                 f"{'the other lies' if valleys == 1 else f'the other {valleys} lie'} on the box's border, "
                 "a valley along which the loss keeps falling further out."
             )
-    st.markdown(verdict)
+    explain(verdict)
     if finite and land.mse_limit < finite[0].value:
-        st.markdown(
+        explain(
             f"The finite squared-error minimum ({finite[0].value:.4f}) is not even the best value: far out along "
             f"the best threshold every p becomes exactly 0 or 1 and the squared error approaches the error rate, "
             f"{land.mse_limit:.4f}."
         )
     bce_count = len(land.outcomes["bce"])
-    st.markdown(
+    explain(
         "Cross-entropy is convex, so every local minimum is a global one: here descent ends in "
         + ("one place" if bce_count == 1 else f"{bce_count} places")
         + (

@@ -18,6 +18,7 @@ from lossviz.lessons import available_lessons, lesson_by_slug
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -306,7 +307,7 @@ def training_sections() -> None:
         if smoothing > 0:
             within = tn.fraction_within(t.logits[-1], bound)
             high, low = tn.smoothed_targets(smoothing)
-            st.markdown(
+            explain(
                 f"**Label smoothing ls = {smoothing:g}** replaces the targets 1 and 0 by 1 − ls/2 = {high:g} "
                 f"and ls/2 = {low:g}. One sample's loss is then smallest at a finite logit, z* = **{bound:.4g}** "
                 "(dashed lines in the logit histogram and in the |logit| plot); going further costs loss:"
@@ -315,7 +316,7 @@ def training_sections() -> None:
                 r"z^{*} = \log\frac{1 - \mathrm{ls}/2}{\mathrm{ls}/2} = "
                 + f"\\log\\frac{{{high:g}}}{{{low:g}}} = {bound:.4g}"
             )
-            st.markdown(
+            explain(
                 f"In this run the median |z| is {s.median_logit_end:.3g} and {_pct(within)} of the samples have "
                 f"|z| ≤ z*; the largest is {s.max_logit_end:.3g}"
                 + (
@@ -328,7 +329,7 @@ def training_sections() -> None:
 
     # --------------------------------------------------------------------------------------------
     st.header("2. Why BCE has no minimum on separable data")
-    st.markdown(
+    explain(
         "Write the label as ±1 (s = 2y − 1) and m = s·z for the margin of one sample. BCE on that sample is "
         "log(1 + e^(−m)): always positive, smaller for every larger margin, never zero. Its gradient σ(z) − y is "
         "never zero either, in exact arithmetic (in float64, σ(z) rounds to exactly 1 once z > log 2⁵³ ≈ 36.74, and "
@@ -339,7 +340,7 @@ def training_sections() -> None:
         r" \frac{\partial \ell}{\partial z} &= \sigma(z) - y \neq 0 \\"
         r" \ell(c\,z) &< \ell(z) \quad \text{for } c > 1 \text{ when } s z > 0 \end{aligned}"
     )
-    st.markdown(
+    explain(
         "If the weights classify every sample correctly (every m > 0), multiplying them by c > 1 multiplies every "
         "margin by c and lowers every sample's loss: the infimum 0 is approached as ‖W‖ → ∞ and never reached. "
         "With a single misclassified sample (m < 0), its loss grows like −m = c·|m| as the weights scale up, so the "
@@ -351,7 +352,7 @@ def training_sections() -> None:
 
     def reveal_longer() -> None:
         ratio = sep.growth_ratio
-        st.markdown(
+        explain(
             f"Logistic regression, BCE, separable data, η = 0.5: ‖W‖ = {sep.weight_norm[0]:.3g} at epoch {e_tenth}, "
             f"{sep.weight_norm[1]:.3g} at epoch {e_half}, {sep.weight_norm[2]:.3g} at epoch {e_full}. Ten times the "
             f"epochs gave {ratio:.2f}× the norm, and it is still rising; max |z| went {sep.max_logit[0]:.3g} → "
@@ -377,7 +378,7 @@ def training_sections() -> None:
     )
 
     st.subheader("Six set-ups side by side")
-    st.markdown(
+    explain(
         f"The same logistic regression (η = 0.5, {e_full} epochs, 200 samples), trained six ways. The weight norm "
         f"at epochs {e_tenth}, {e_half} and {e_full}:"
     )
@@ -399,7 +400,7 @@ def training_sections() -> None:
         on_click="ignore",
         icon=":material/table:",
     )
-    st.markdown(
+    explain(
         "\n".join(
             [
                 (
@@ -438,7 +439,7 @@ def training_sections() -> None:
 
     # --------------------------------------------------------------------------------------------
     st.header("3. Would two softmax neurons spread the scores?")
-    st.markdown(
+    explain(
         "The seed asks whether cross-entropy on two softmax outputs, one per class, would give scores spread over "
         "the range. The previous lesson shows that softmax([z0, z1])₁ = σ(z1 − z0) and that two-class CE is BCE "
         "on z1 − z0. Here is the computed run for your settings."
@@ -450,7 +451,7 @@ def training_sections() -> None:
                 kind, model=model, lr=lr, epochs=epochs, weight_decay=decay, label_smoothing=smoothing, double_lr=False
             )
         if twin is not None:
-            st.markdown(
+            explain(
                 "Trained from the matching start (head learning rate halved, see the previous lesson), the two-neuron "
                 "softmax head's P(class 1) "
                 + (
@@ -488,7 +489,7 @@ training_sections()
 
 # --------------------------------------------------------------------------------------------
 st.header("4. Remedies, when you want scores that mean something")
-st.markdown(
+explain(
     "Extreme scores are not a bug of BCE: on data the model separates, they are its optimum. If you need "
     "probabilities in the middle of the range (ranking, thresholds, calibration), change the objective. The "
     f"numbers are the reference runs above ({e_full} epochs):\n"

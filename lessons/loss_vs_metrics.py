@@ -16,6 +16,7 @@ from lossviz.metrics import precision_recall_f1_curve
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -106,14 +107,14 @@ def epoch_section(scenario_name: str, scenario, noise: float, run, verdict, n_va
             else f"The metrics got worse too (accuracy {v.accuracy_at_best:.1%} → {v.final_accuracy:.1%}, "
             f"F1 {v.f1_at_best:.3f} → {v.final_f1:.3f}): here the model's decisions degrade as well."
         )
-        st.markdown(
+        explain(
             f"The loss curves show the overfitting signature: validation loss is lowest at epoch {v.best_epoch} "
             f"({v.best_val_loss:.3f}) and then rises by {v.val_rise:.0%} to {v.final_val_loss:.3f}, while training "
             f"loss keeps falling ({v.train_loss_at_best:.3f} → {v.final_train_loss:.3f}); the gap between them grows "
             f"from {v.gap_at_best:.3f} to {v.final_gap:.3f}. {metrics_text}"
         )
         if v.metrics_improved:
-            st.markdown(
+            explain(
                 f"So the answer to the seed's question is **yes, it is possible**, and which epoch is best depends on "
                 f"what you measure: stopping at the lowest validation loss gives F1 {v.f1_at_best:.3f} (epoch "
                 f"{v.best_epoch}), stopping at the best F1 gives {v.best_f1:.3f} (epoch {v.best_f1_epoch}). If F1 is "
@@ -121,13 +122,13 @@ def epoch_section(scenario_name: str, scenario, noise: float, run, verdict, n_va
                 "over-confident, which matters if you use them as probabilities (calibration)."
             )
     elif v.rising:
-        st.markdown(
+        explain(
             f"Validation loss is lowest at epoch {v.best_epoch} and rises by {v.val_rise:.0%} afterwards, but the "
             f"training loss does not keep falling ({v.train_loss_at_best:.3f} → {v.final_train_loss:.3f}): not the "
             "overfitting signature."
         )
     else:
-        st.markdown(
+        explain(
             f"The two loss curves run **parallel**: validation loss is lowest at epoch {v.best_epoch} "
             f"({v.best_val_loss:.3f}) and ends at {v.final_val_loss:.3f}, within {v.tolerance:.0%} of its low "
             f"({v.val_rise:+.1%}); the gap to the training loss is {v.gap_at_best:.3f} at epoch {v.best_epoch} and "
@@ -159,7 +160,7 @@ def epoch_section(scenario_name: str, scenario, noise: float, run, verdict, n_va
             },
         )
         worst = view.loss[view.order[0]]
-        st.markdown(
+        explain(
             f"The validation loss at epoch {view.epoch} is the mean of these {n_val} bars, {view.mean_loss:.3f}. "
             f"**The {view.k} worst samples carry {view.top_k_share:.0%} of it** (the largest alone costs "
             f"{worst:.3g}). At threshold {view.threshold:.2f}, {view.n_wrong} samples are misclassified and carry "
@@ -207,7 +208,7 @@ def epoch_section(scenario_name: str, scenario, noise: float, run, verdict, n_va
         t2.metric("recall", f"{view.recall:.3f}")
         t3.metric("F1", f"{view.f1:.3f}")
         t4.metric("accuracy", f"{view.accuracy:.1%}")
-        st.markdown(
+        explain(
             f"At t = {view.threshold:.2f}: precision {view.precision:.3f}, recall {view.recall:.3f}, F1 {view.f1:.3f}, "
             f"accuracy {view.accuracy:.1%}. The histogram shows where the loss comes from: "
             f"{view.confident_wrong} samples give their own label a probability below 0.1 (p > 0.9 with "
@@ -286,7 +287,7 @@ if run is not None and verdict is not None:
     n_val = run.y_val.size
     n_errors = int(run.annotation_error.sum())
     if scenario_name == "confident-mistakes":
-        st.markdown(
+        explain(
             f"Logistic regression trained with binary cross-entropy (full batch, learning rate "
             f"{run.learning_rate:g}) on {run.n_train} clean points, {run.train_positive_fraction:.0%} of them "
             "positive, with a small gap between the classes. The "
@@ -294,7 +295,7 @@ if run is not None and verdict is not None:
             f"({noise:.1%}) are annotation errors: flipped after the fact, as happens when people label data."
         )
     else:
-        st.markdown(
+        explain(
             f"Logistic regression trained with binary cross-entropy on {run.n_train} points whose labels are "
             f"{run.train_label_noise:.0%} wrong, and validated on {n_val} points with the same noise: a model too "
             "simple to memorise the wrong labels, the situation of seed 003's second question."
@@ -309,7 +310,7 @@ st.latex(r"\text{accuracy} = \frac1N\sum_{i=1}^N \left[\,[p_i>t] = y_i\,\right]"
 st.latex(r"\text{precision}=\frac{TP}{TP+FP},\qquad \text{recall}=\frac{TP}{TP+FN}")
 st.latex(r"F_1=\frac{2\,TP}{2\,TP+FP+FN}")
 unsure, sure = bce([0.51, 0.9999], [0.0, 0.0], reduction="none")
-st.markdown(
+explain(
     f"A sample of class 0 misclassified with p = 0.51 adds −log 0.49 = {unsure:.3f} to the sum; the same sample "
     f"misclassified with p = 0.9999 adds −log 0.0001 = {sure:.2f}. To the accuracy both are one mistake. A model "
     "that keeps growing more confident can therefore fix a few borderline samples (metrics up) while its few "

@@ -14,6 +14,7 @@ from lossviz.metrics import keras_accuracy_trap
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -90,7 +91,7 @@ def logits_section() -> None:
     st.latex(r"p_j = \sigma(z_j)")
     st.latex(r"L = -\sum_j \left[y_j \log p_j + (1-y_j)\log(1-p_j)\right]")
     st.latex(r"\frac{\partial L}{\partial z_j} = \sigma(z_j) - y_j")
-    st.markdown(
+    explain(
         "**Softmax head**: one softmax over the classes, cross-entropy scaled by $1/M$ for $M$ positives (seed 004)."
     )
     st.latex(r"s_j = \frac{e^{z_j}}{\sum_k e^{z_k}}")
@@ -166,12 +167,12 @@ def logits_section() -> None:
                     "With one positive class this is the ordinary softmax cross-entropy, the right head for "
                     "multi-class data: it can drive s_t → 1."
                 )
-        st.markdown(text)
+        explain(text)
 
         if soft is not None and m >= 1:
             seed_version = mc.seed_004_multilabel_grad(logits, y)
             gap = float(abs(seed_version - soft.gradient).max())
-            st.markdown(
+            explain(
                 "**Checking seed 004.** For a positive class the tutorial writes $\\frac{1}{M}[(s_k - 1) + (M - 1)s_k]$, "
                 "for a negative class $s_n = e^{z_n}/\\sum_j e^{z_j}$. Expanding, "
                 "$\\frac{1}{M}[(s_k - 1) + (M - 1)s_k] = \\frac{1}{M}(M s_k - 1) = s_k - \\frac{1}{M}$. Computed from the "
@@ -205,7 +206,7 @@ def logits_section() -> None:
             if soft_path is not None:
                 pos_soft = ", ".join(f"{soft_path[-1, j]:.3f}" for j in positives)
                 summary += f"; the softmax head gives them {pos_soft}, heading for 1/M = {1 / m:.3f}"
-            st.markdown(summary + ".")
+            explain(summary + ".")
 
         predict_then_reveal(
             "The target has M positive classes. Trained long enough, what probability does the softmax head give "
@@ -227,7 +228,7 @@ logits_section()
 
 # --------------------------------------------------------------------------------------------
 st.header('2. The Keras trap: 96 % "accuracy" on 26 classes')
-st.markdown(
+explain(
     "In seed 003 a 26-class image model trained with `binary_crossentropy` reports about 96 % accuracy, with "
     "high losses. The Keras of that thread resolved `metrics=['accuracy']` to `binary_accuracy` whenever the "
     "loss was `binary_crossentropy`: the mean over **every label of every sample** of "
@@ -286,7 +287,7 @@ def reveal_trap() -> None:
             "loss is honest, only the metric misleads. Ask for `categorical_accuracy` (or train with "
             "`categorical_crossentropy` and a softmax, as the thread's answer says)."
         )
-        st.markdown("\n\n".join(lines))
+        explain("\n\n".join(lines))
 
         fig_grid = figs.trap_grid_figure(
             data.y[:TRAP_ROWS],

@@ -15,6 +15,7 @@ from lossviz.figures import stability as figs
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -120,7 +121,7 @@ def breakdown_section(y: int) -> None:
     z_max = float(z_range) if z_range in RANGES else 1000.0
     formula_name = NAIVE_CHOICES.get(choice, "sigmoid-log")
 
-    st.markdown(
+    explain(
         "Every formula below computes the same number, the binary cross-entropy of one logit z: "
         "−log σ(z) for y = 1 and −log(1 − σ(z)) = −log σ(−z) for y = 0. The softmax versions get there "
         "through the two logits (z, 0), whose softmax gives σ(z) to the first class."
@@ -131,7 +132,7 @@ def breakdown_section(y: int) -> None:
     st.latex(r"-\log\sigma(z)=\max(-z,0)+\log\!\left(1+e^{-|z|}\right)")
     st.latex(r"\log\operatorname{softmax}(z)_k = z_k - m - \log\sum_j e^{\,z_j-m}")
     st.latex(r"m=\max_j z_j")
-    st.markdown(
+    explain(
         "The right-hand forms are what the stable functions compute (`scipy.special.log_expit`, "
         "`log_softmax`, PyTorch's `BCEWithLogitsLoss` and `cross_entropy`): exp only ever sees numbers ≤ 0, "
         "and no logarithm ever sees a 0 that came from rounding."
@@ -144,7 +145,7 @@ def breakdown_section(y: int) -> None:
     limits = limits32 if dtype == "float32" else limits64
 
     if table is not None and curves is not None:
-        st.markdown(
+        explain(
             f"**Where {dtype} gives up.** exp(x) overflows to inf for x > {limits.exp_overflow:.2f} and underflows "
             f"to 0 for x < {limits.exp_underflow:.2f}; 1 + exp(−z) rounds to exactly 1 for z ≥ {limits.sigmoid_one:.2f}, "
             f"so 1 − σ(z) = 0 from there. Each formula below breaks at one of these points (found by bisection "
@@ -164,19 +165,19 @@ def breakdown_section(y: int) -> None:
         stable_zero = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if not b.fatal]
         first_fatal = min((b for bs in naive_fatal.values() for b in bs), key=lambda b: abs(b.z), default=None)
         if first_fatal is not None:
-            st.markdown(
+            explain(
                 f"The first fatal break of any naive formula here is at **z = {first_fatal.z:.2f}**: "
                 f"“{stab.FORMULAS[first_fatal.formula].label}” returns {KIND_WORDS[first_fatal.kind]} where the loss "
                 f"is {first_fatal.exact:.4g}. One such sample makes the mean loss {KIND_WORDS[first_fatal.kind]} and "
                 "every gradient of the batch useless."
             )
         else:
-            st.markdown(
+            explain(
                 f"Within ±{z_max:g} no naive formula returns inf or NaN in {dtype}: widen the range to see them fail."
             )
         if not stable_fatal:
             worst_zero = max((b.exact for b in stable_zero), default=0.0)
-            st.markdown(
+            explain(
                 "The stable formulas never return inf or NaN on this range. "
                 + (
                     f"Their only deviation is a loss of exactly 0 where the exact loss is at most {worst_zero:.3g}: "
@@ -188,7 +189,7 @@ def breakdown_section(y: int) -> None:
         half_fix = table["shifted-softmax-log"]
         underflow_break = next((b for b in half_fix if b.fatal), None)
         if underflow_break is not None:
-            st.markdown(
+            explain(
                 f"The max shift fixes softmax's overflow, but not the log: the shifted softmax still underflows "
                 f"to 0 at z = {underflow_break.z:.2f} (exp of a number below {limits.exp_underflow:.2f}) and the log "
                 f"of it is −inf, where log_softmax returns the exact {underflow_break.exact:.4g}."
@@ -218,7 +219,7 @@ def breakdown_section(y: int) -> None:
             described = "; ".join(
                 f"from z = {b.z:.2f} it returns {KIND_WORDS[b.kind]} (exact loss {b.exact:.3g})" for b in curves.breaks
             )
-            st.markdown(
+            explain(
                 f"**Reading the plot.** “{stab.FORMULAS[formula_name].label}” in {dtype}, y = {y}: {described}. "
                 + (
                     "On the log axis a returned 0 is a gap in the dashed curve: the solid stable curve goes on. "
@@ -229,7 +230,7 @@ def breakdown_section(y: int) -> None:
                 "returned (on the bottom edge when that value is below the axis)."
             )
         else:
-            st.markdown(
+            explain(
                 f"**Reading the plot.** “{stab.FORMULAS[formula_name].label}” does not break on [−{z_max:g}, {z_max:g}] "
                 f"in {dtype} for y = {y}: the two curves coincide. Widen the range or switch to float32."
             )
@@ -239,7 +240,7 @@ breakdown_section(y)
 
 # --------------------------------------------------------------------------------------------
 st.header("2. Keras' epsilon: what clipping probabilities does to the loss and its gradient")
-st.markdown(
+explain(
     "A loss that receives probabilities cannot take log(0), so Keras clips them first "
     "(`binary_crossentropy` with `from_logits=False`):"
 )
@@ -269,7 +270,7 @@ def clipping_section(y: int) -> None:
         m4.metric("∂/∂z: clipped vs logits", f"{point.clipped_grad_z:.3g} vs {point.logits_grad_z:.3g}")
         side = "below ε" if point.p < eps else "above 1 − ε"
         if point.clipped_active:
-            st.markdown(
+            explain(
                 f"At z = {point.z:g} (label {y}) the model gives p = {point.p:.4g}, {side} = {eps:g}, so Keras computes "
                 f"with the clipped value and reports **{point.clipped:.6g}**, while the loss of this logit is "
                 f"**{point.logits:.6g}**: off by {point.error:+.6g}. Worse, the clip passes no gradient: "
@@ -284,7 +285,7 @@ def clipping_section(y: int) -> None:
                 )
             )
         else:
-            st.markdown(
+            explain(
                 f"At z = {point.z:g} the probability {point.p:.4g} is inside [ε, 1 − ε] = [{eps:g}, 1 − {eps:g}]: the two "
                 f"losses agree ({point.clipped:.6g} vs {point.logits:.6g}) and so do the gradients ({point.clipped_grad_z:.6g} "
                 f"vs {point.logits_grad_z:.6g}). The clip acts for z < {clip.z_low:.2f} and z > {clip.z_high:.2f}."
@@ -304,7 +305,7 @@ def clipping_section(y: int) -> None:
                 "d_logits_dz": clip.logits_grad_z.tolist(),
             },
         )
-        st.markdown(
+        explain(
             f"With ε = {eps:g} the clipped loss can never exceed −log ε = **{clip.cap:.4g}**, and it is flat, with zero "
             f"gradient, in the grey bands z < {clip.z_low:.2f} and z > {clip.z_high:.2f}. This is why the frameworks offer "
             "the loss on logits: `tf.keras.losses.BinaryCrossentropy(from_logits=True)` and PyTorch's "
@@ -337,7 +338,7 @@ predict_clipping()
 
 # --------------------------------------------------------------------------------------------
 st.header("3. The seed's NumPy snippet, checked")
-st.markdown(
+explain(
     "The thread behind this lesson gives this NumPy implementation of binary cross-entropy. It is shown "
     "here exactly as published, and it is **buggy: do not copy it**."
 )
@@ -345,7 +346,7 @@ st.code(stab.SEED_SNIPPET, language="python")
 st.caption("The seed's version, verbatim (buggy).")
 
 check = seed_check()
-st.markdown(
+explain(
     f"""What is wrong with it, computed on its own inputs X = [[9.7], [0]], Y = [[0], [1]]:
 
 1. **`Y` is not the parameter `y`.** Inside the function, `Y` is the global array defined below it, so the
@@ -384,7 +385,7 @@ st.table(
         ],
     }
 )
-st.markdown(
+explain(
     "So the seed's number itself is fine: scikit-learn, which also starts from probabilities, prints the same "
     f"{check.log_loss:.6f}, and PyTorch's `BCEWithLogitsLoss` the same {check.lossviz:.6f} as lossviz (checked in "
     "lossviz's tests). The trouble starts at large logits:"
@@ -415,14 +416,14 @@ def seed_logit_section() -> None:
         )
         broken = [r for r in rows if not math.isfinite(r.as_written)]
         if broken:
-            st.markdown(
+            explain(
                 f"At X = {seed_z:g} the seed's code returns {', '.join(f'{r.as_written:g}' for r in rows)} for the two "
                 f"labels, where the loss is {', '.join(f'{r.exact:.6g}' for r in rows)}. scikit-learn stays finite only "
                 f"because it clips probabilities to [2.2e-16, 1 − 2.2e-16], so it reports "
                 f"{', '.join(f'{r.log_loss:.6g}' for r in rows)}: capped, like Keras' ε."
             )
         else:
-            st.markdown(
+            explain(
                 f"At X = {seed_z:g} every version agrees (to the digits shown): move X below {limits64.sigmoid_zero:.0f} "
                 f"or above {limits64.sigmoid_one:.0f} to break the seed's code."
             )

@@ -16,6 +16,7 @@ from lossviz.figures import segmentation as figs
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -103,7 +104,7 @@ st.latex(
 st.latex(
     r"L = \frac{\sum_{i\ \text{not ignored}} w_{y_i}\,\ell_i}{\sum_{i\ \text{not ignored}} w_{y_i}}"
 )
-st.markdown(
+explain(
     "Pixel $i$ has a vector of $C$ logits $z_{\\cdot,i}$ (the class axis, axis 1 of an (N, C, H, W) tensor) and "
     "one true class $y_i$. Each pixel is an ordinary C-class softmax cross-entropy; the image's loss averages them. With no "
     "class weights (all w = 1) and no ignored pixels, L is the plain mean of the per-pixel losses."
@@ -251,7 +252,7 @@ if example is not None and result is not None and plain is not None:
                 f"= **{result.mean:.4f}** (a weighted mean). The plain mean of the valid part of the map would be "
                 f"{result.valid_map_mean:.4f}."
             )
-        st.markdown(
+        explain(
             f"{identity} The largest per-pixel loss is {hottest:.3g}. The {edges.n_pixels} pixels on the shapes' "
             f"outlines ({pct(edges.pixel_share)} of the counted pixels), where the model's logits are blurred between "
             f"two classes, carry {pct(edges.loss_share)} of the loss; the {wrong.n_pixels} misclassified pixels "
@@ -260,7 +261,7 @@ if example is not None and result is not None and plain is not None:
         )
 
     weight_arg = "None" if not weighted else weights_text(weight)
-    st.markdown(
+    explain(
         '**The seed\'s answer, checked.** The thread answers that the "softmax loss" is a cross-entropy that '
         "combines the softmax and the loss for numerical stability. Right: it is this call, in lossviz and in "
         "PyTorch (logits (1, C, H, W), target (1, H, W) of int64 class indices):"
@@ -279,7 +280,7 @@ if example is not None and result is not None and plain is not None:
     )
     naive = naive_for(example.logits, target, scale=1000.0, ignore_index=ignore_index)
     if naive.n_valid:
-        st.markdown(
+        explain(
             f'**"For numerical stability", checked.** Multiply these logits by 1000 (a very confident network). '
             f"Softmax first, then log, computed naively: exp overflows and {naive.n_nonfinite} of the "
             f"{naive.n_valid} pixels get a NaN or infinite loss ({naive.n_nan} NaN, {naive.n_inf} inf), so the mean "
@@ -347,7 +348,7 @@ if example is not None and result is not None and plain is not None:
         export_buttons(
             fig_shares, name="segmentation-class-shares", key="pix_exp_shares"
         )
-        st.markdown(
+        explain(
             f"The {rare_name} is {pct(result.class_pixel_share[rare])} of the pixels and carries "
             f"{pct(plain.class_loss_share[rare])} of the unweighted loss"
             + (
@@ -395,11 +396,11 @@ if example is not None and result is not None and plain is not None:
             f"mean rises (here {fmt(result.mean)})."
         )
     if notes:
-        st.markdown("\n\n".join(notes))
+        explain("\n\n".join(notes))
 
     # ----------------------------------------------------------------------------------------
     st.header("3. Weights change what training optimises, not the prediction")
-    st.markdown(
+    explain(
         "The arg-max above is the same under any weights: weights change the loss, not the logits. They act "
         "through training. The smallest training there is: fit one bias per class, added to these logits, by "
         "minimising the mean loss (a convex problem in C numbers), once with all weights 1 and once with your "
@@ -471,7 +472,7 @@ if example is not None and result is not None and plain is not None:
             or (s_weighted.precision != s_weighted.precision)
         ):
             lines.append("(A NaN precision means no pixel was predicted rare.)")
-        st.markdown(" ".join(lines))
+        explain(" ".join(lines))
         if not fit_weighted.success:
             st.caption(
                 "The weighted fit did not converge: a class with weight 0 has no finite best bias (its bias keeps "

@@ -15,6 +15,7 @@ from lossviz.figures import twoneuron as figs
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -100,7 +101,7 @@ lesson_header(
 
 # --------------------------------------------------------------------------------------------
 st.header("1. Two logits, one number that matters")
-st.markdown(
+explain(
     "Neuron 0 scores the negative class (the thread's *n*), neuron 1 the positive class (its *p*). The "
     "softmax turns the two logits into two probabilities; a single sigmoid neuron needs only their "
     "difference:"
@@ -149,7 +150,7 @@ def logit_sections() -> None:
             fig_plane = plane_figure(z0, z1)
             chart(fig_plane, key="svs_fig_plane")
         export_buttons(fig_plane, name="softmax-logit-plane", key="svs_exp_plane")
-        st.markdown(
+        explain(
             f"Your point (z0, z1) = ({z0:.3g}, {z1:.3g}) sits on the contour P = {point.softmax[1]:.3g}. Every "
             "contour line runs parallel to the dashed diagonal z1 = z0 (where P = 0.5): along a line "
             "z1 − z0 = constant nothing changes. The coloured band hugs the diagonal: only "
@@ -168,7 +169,7 @@ def logit_sections() -> None:
             fig_shift = plane_figure(z0, z1, shift)
             chart(fig_shift, key="svs_fig_shift")
             export_buttons(fig_shift, name="softmax-shift-both-logits", key="svs_exp_shift")
-            st.markdown(
+            explain(
                 f"(z0, z1) = ({z0:.3g}, {z1:.3g}) → ({s_z0:.3g}, {s_z1:.3g}): the difference stays "
                 f"{shifted.logit_difference:.3g}, the probabilities change by at most {_sci(shifted.shift_change)}. Softmax "
                 "divides e^(z1 + c) by e^(z0 + c) + e^(z1 + c); the factor e^c cancels. The diagonal direction "
@@ -190,7 +191,7 @@ def logit_sections() -> None:
 
     # --------------------------------------------------------------------------------------------
     st.header("2. The same loss, the same gradient")
-    st.markdown(
+    explain(
         "With d = z1 − z0, binary cross-entropy on the single logit d and two-class cross-entropy on the "
         "logits (z0, z1) are one formula, and so are their gradients:"
     )
@@ -212,7 +213,7 @@ def logit_sections() -> None:
         chart(fig_grad, key="svs_fig_grad", alt=f"BCE {point.bce:.6g} and CE {point.ce:.6g} at (z0, z1) = ({z0:g}, {z1:g}), y = {label}.")
         export_buttons(fig_grad, name="sigmoid-vs-softmax-gradients", key="svs_exp_grad")
         direction = "up" if point.grad_softmax[1] < 0 else "down"
-        st.markdown(
+        explain(
             f"For y = {label}: `bce_with_logits` gives {point.bce:.6g} and `cross_entropy` gives {point.ce:.6g} "
             f"(difference {_sci(point.bce - point.ce)}). The sigmoid head's gradient is σ(d) − y = "
             f"{point.grad_sigmoid:+.6g}; the positive neuron's is {point.grad_softmax[1]:+.6g} (difference "
@@ -228,7 +229,7 @@ logit_sections()
 
 # --------------------------------------------------------------------------------------------
 st.header("3. Train both heads on the same data")
-st.markdown(
+explain(
     "A sigmoid head with weights w (one output) and a softmax head with weights (w0, w1) (two outputs) are "
     "trained by full-batch gradient descent on the same toy set. The softmax head starts from the "
     "sigmoid's weights split as (−w/2, w/2), plus an offset c added to every weight of **both** neurons, "
@@ -344,7 +345,7 @@ def training_section() -> None:
                 f"{result.matched_divergence_epoch}, until the predictions differ by **{matched_max:.3g}**. Lower η "
                 "and the gap stays at 1e-16."
             )
-        st.markdown(
+        explain(
             f"{matched_text} **With the same learning rate it is not the same run:** the gap reaches {same_max:.3g} "
             f"at epoch {same_at}.{double_text}{same_extreme}"
         )
@@ -380,7 +381,7 @@ def training_section() -> None:
             )
         else:
             decay_text = "Weight decay with η·λ > 2 makes it grow without bound."
-        st.markdown(
+        explain(
             f"**The second neuron adds one redundant direction.** The softmax head has {soft_params} output-layer "
             f"parameters where the sigmoid head has {sig_params}. Of the {soft_params}, only w1 − w0 and b1 − b0 "
             f"reach the predictions; the sum w0 + w1 gets a loss gradient of {_sci(result.redundant_grad)} "
@@ -392,7 +393,7 @@ def training_section() -> None:
             fig_samples = figures["samples"]
             chart(fig_samples, key="svs_fig_samples")
         with right_col:
-            st.markdown(
+            explain(
                 f'**Seed 000: "I think it is only identical if n is always zero."** Not so. In this run the '
                 f"negative neuron's logit n = z0 ends between {z0_low:.3g} and {z0_high:.3g} across the "
                 "samples, never pinned at zero, yet "
@@ -417,7 +418,7 @@ def training_section() -> None:
 training_section()
 
 
-st.markdown(
+explain(
     "Next: with either head, BCE keeps pushing the logits outward on separable data. The next lesson animates it."
 )
 next_lesson_link(SLUG)

@@ -11,6 +11,7 @@ from lossviz import multiclass as mc
 from lossviz.figures import multiclass as figs
 from lossviz.ui import (
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -124,7 +125,7 @@ if result is not None:
         if top_class == true_class
         else f"The model currently ranks class {top_class} first (s = {result.probabilities[top_class]:.4g})."
     )
-    st.markdown(
+    explain(
         f"The true class is {true_class}, with probability $s_{true_class}$ = {s_t:.4g}, so the loss is "
         f"−log {s_t:.4g} = **{result.loss:.4g}**. {ranking} Only $s_{true_class}$ appears in the loss, but it "
         f"is $e^{{z_{true_class}}}$ divided by a sum over every class, so a gradient step "
@@ -138,7 +139,7 @@ if result is not None:
 
 # --------------------------------------------------------------------------------------------
 st.header("2. The gradient, step by step")
-st.markdown(
+explain(
     "With $s = \\mathrm{softmax}(z)$ and a one-hot $y$ whose 1 is at the true class $t$, write the loss "
     "with the log-sum-exp:"
 )
@@ -155,7 +156,7 @@ if result is not None:
     written = mc.seed_004_softmax_grad_as_written(tuple(logits), true_class)
     others = [j for j in range(n_classes) if j != true_class]
     gap = max(abs(written[j] - result.gradient[j]) for j in others)
-    st.markdown(
+    explain(
         "**Checking seed 004.** The tutorial's positive-class formula, $s_p - 1$, is right. Its negative-class "
         "formula is printed with $e^{z_p}$ in the numerator, i.e. $s_p$, the same number for every negative "
         "class; the numerator must be $e^{z_n}$, giving $s_n$. With your logits, the printed formula gives "
@@ -169,7 +170,7 @@ if result is not None:
 
 # --------------------------------------------------------------------------------------------
 st.header("3. Categorical CE or summed BCE? The thread's example")
-st.markdown(
+explain(
     "The question proposes −Σ_i [y_i log p_i + (1 − y_i) log(1 − p_i)] instead, and the answer compares the "
     "two for y = [1, 0, 0, 0] (the 1 is the first entry, class 0). Edit either vector: numbers separated by "
     "commas, in [0, 1]."
@@ -213,7 +214,7 @@ def vectors_section() -> None:
                 f"prefers **{_prefers(a.keras_ce, b.keras_ce)}**."
             ),
         ]
-        st.markdown("\n".join(lines))
+        explain("\n".join(lines))
         invalid = [(name, r) for name, r in (("A", a), ("B", b)) if not r.is_distribution]
         for name, r in invalid:
             st.warning(
@@ -234,7 +235,7 @@ def vectors_section() -> None:
                 low, high = mc.summed_bce_bounds(float(r.p[0]), int(r.p.size))
                 if high < other.summed_bce or low > other.summed_bce:
                     side = "below" if high < other.summed_bce else "above"
-                    st.markdown(
+                    explain(
                         f"Had vector {name} been a real probability vector with the same p_0 = {r.p[0]:.4g}, its "
                         f"summed BCE would lie between {low:.4f} (rest split evenly) and {high:.4f} (rest on one "
                         f"class), always {side} the other vector's {other.summed_bce:.4f}: its summed-BCE verdict "
@@ -243,7 +244,7 @@ def vectors_section() -> None:
                     )
         if invalid and a.p.size == len(VALID_DISAGREEING):
             valid = mc.probability_vector_losses(VALID_DISAGREEING)
-            st.markdown(
+            explain(
                 "A valid vector can still split the two losses. Try B = "
                 f"`{', '.join(f'{v:g}' for v in VALID_DISAGREEING)}` (it sums to {valid.total:g}): categorical CE "
                 f"{valid.keras_ce:.4f} against A's {a.keras_ce:.4f} prefers **{_prefers(a.keras_ce, valid.keras_ce)}**, "
@@ -257,7 +258,7 @@ vectors_section()
 
 # --------------------------------------------------------------------------------------------
 st.header("4. Keras computes it on probabilities: the epsilon clip")
-st.markdown(
+explain(
     "The Keras code in the question divides the outputs by their sum, clips them to [ε, 1 − ε], then takes "
     "$-\\sum_j y_j \\log p_j$. From logits (PyTorch's `cross_entropy`, Keras with `from_logits=True`) nothing "
     "is clipped: $L = \\log \\sum_k e^{z_k} - z_t$. The quoted (2017) Keras always took the clipped path; later "
@@ -285,7 +286,7 @@ def clip_section(logits: tuple, true_class: int, have_result: bool) -> None:
     chart(fig_c, key="smg_fig_clip")
     export_buttons(fig_c, name="keras-epsilon-clipping", key="smg_exp_clip")
 
-    st.markdown(
+    explain(
         f"With ε = {eps:g}, Keras' loss can never exceed −log ε = **{curves.loss_cap:.4g}** nor fall below "
         f"−log(1 − ε) = {curves.loss_floor:.3g}. Below p_true = ε the clipped probability no longer moves, so "
         "∂L/∂p_true = 0 and, through the softmax, every logit's gradient is 0 as well: the sample stops "
@@ -301,7 +302,7 @@ def clip_section(logits: tuple, true_class: int, have_result: bool) -> None:
                 icon=":material/warning:",
             )
         else:
-            st.markdown(
+            explain(
                 f"Your logits give p_true = {keras.true_probability:.4g}, inside the clip: Keras' loss "
                 f"({keras.keras_loss:.4g}) and gradient equal the exact ones. Drag z{true_class} to "
                 f"−{LOGIT_LIMIT:g} and another logit to +{LOGIT_LIMIT:g} to push p_true below ε."

@@ -8,6 +8,7 @@ from lossviz.figures.report import MAX_BARS, per_sample_loss_figure
 from lossviz.ui import (
     cached,
     chart,
+    explain,
     explain_errors,
     export_buttons,
     fragment,
@@ -137,7 +138,7 @@ def closer_section(rep, wrt: str, table) -> None:
         sentences.append("Every sample is predicted wrong.")
     if rep.n_samples > MAX_BARS:
         sentences.append(f"The figure shows the {MAX_BARS} largest losses; the table has all of them.")
-    st.markdown(" ".join(sentences))
+    explain(" ".join(sentences))
 
     st.header("2. The gradient of each sample's loss")
     gradient = rep.gradient_table(chosen)
@@ -154,7 +155,7 @@ def closer_section(rep, wrt: str, table) -> None:
     )
     row = focus.grad[worst]
     shown = f"[{', '.join(f'{g:+.4g}' for g in row)}]" if row.ndim else f"{row:+.4g}"
-    st.markdown(
+    explain(
         f"Each entry is ∂ℓᵢ/∂{wrt} of that sample's own {focus.short} (reduction='none'). With PyTorch's "
         f"default reduction='mean' every entry is divided by {focus.mean_divisor}. For sample {worst + 1}, "
         f"the one with the largest loss, the gradient is {shown}"
@@ -182,7 +183,7 @@ lesson_header(
     "What do the losses, their gradients and the metrics say about *my* predictions, sample by sample, "
     "and which number would PyTorch, Keras, TensorFlow, Caffe or scikit-learn print for them?",
 )
-st.markdown(
+explain(
     "Paste your model's outputs and the true labels (or upload a CSV file). lossviz computes every loss "
     "that applies to them, the gradient of each sample's loss, the metrics, and the value each library "
     "reports under its own name, with code you can run to check it."
@@ -335,7 +336,7 @@ else:
     wrt = "z" if kind == "logits" else "p"
 
     st.header("1. Every loss, sample by sample")
-    st.markdown(
+    explain(
         f"One row per sample; one column per loss that applies to {kind} with "
         f"{FORMAT_NAMES[rep.label_format]} labels. "
         + (
@@ -396,7 +397,7 @@ else:
             f" Keras' binary_accuracy on the same one-hot labels says {trap.value:.1%}: it counts the "
             f"{rep.n_classes} per-class 0/1 decisions, most of which are easy 'not this class' zeros."
         )
-    st.markdown(metric_text)
+    explain(metric_text)
 
     st.header("4. The same loss under each library's name")
     if kind == "logits" and rep.label_format in ("binary", "multi_hot"):
@@ -457,7 +458,7 @@ else:
             f"{e.library}'s `{e.call}` prints {fmt(e.value)} ({e.relation})" for e in others
         )
     summary += ". " + " ".join(f"⚠ The common mistake `{e.call}` prints {fmt(e.value)}." for e in mistakes)
-    st.markdown(summary)
+    explain(summary)
     st.dataframe(
         {
             "library": [e.library for e in cmp.entries],

@@ -78,3 +78,49 @@ def test_describe_figure_heatmap_and_animation():
     heat = go.Figure(go.Heatmap(z=[[0.1, 0.9], [float("nan"), 0.4]], name="loss per pixel"))
     assert describe_figure(heat) == "loss per pixel: values from 0.1 to 0.9."
     assert describe_figure(animated_figure(3)).endswith("Animated over 3 frames; it starts only when Play is pressed.")
+
+
+def _font_sizes(node, path=""):
+    """(path, size) of every explicit font size in a figure's JSON."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                yield f"{path}.{key}", value["size"]
+            yield from _font_sizes(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _font_sizes(item, f"{path}[{index}]")
+
+
+def test_present_figure_puts_every_text_at_24_px_or_more():
+    from lossviz.figures._style import PRESENT_FONT_SIZE, present_figure
+
+    fig = animated_figure(2)
+    fig = style_figure(fig, title="T", x_title="p", y_title="loss", height=400)
+    fig.add_annotation(text="note", x=0.5, y=1, font={"size": 11})
+    fig.add_trace(go.Heatmap(z=[[1, 2], [3, 4]], xaxis="x2", yaxis="y2"))
+    fig.update_layout(xaxis2={"type": "log"})
+    presented = present_figure(fig).to_plotly_json()
+    sizes = dict(_font_sizes(presented))
+    assert sizes, "present_figure must give the figure explicit font sizes"
+    small = {path: size for path, size in sizes.items() if size < PRESENT_FONT_SIZE}
+    assert not small, f"texts below {PRESENT_FONT_SIZE} px in presentation mode: {small}"
+    layout = presented["layout"]
+    # Fonts left to the template (legend, colour bar) are set explicitly, not inherited at 12 px.
+    assert layout["legend"]["font"]["size"] >= PRESENT_FONT_SIZE
+    assert presented["data"][-1]["colorbar"]["tickfont"]["size"] >= PRESENT_FONT_SIZE
+    assert layout["annotations"][0]["font"]["size"] == PRESENT_FONT_SIZE, "11 px is raised to the floor"
+    assert layout["xaxis"]["tickfont"]["size"] > fig.layout.xaxis.tickfont.size, "sizes scale, not only floor"
+    assert layout["height"] > 400 and layout["xaxis"]["automargin"] is True
+    assert layout["xaxis2"]["dtick"] == 1, "a log axis labels decades only (no 3/4-size 2 and 5)"
+    assert len(presented["frames"]) == 2
+    go.Figure(presented)  # every property it sets is valid Plotly
+
+
+def test_present_figure_leaves_the_original_alone():
+    from lossviz.figures._style import present_figure
+
+    fig = style_figure(go.Figure(go.Scatter(x=[0, 1], y=[1, 2])), title="T", x_title="p", y_title="loss")
+    before = fig.to_plotly_json()
+    present_figure(fig)
+    assert fig.to_plotly_json() == before

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lossviz.lessons import HOME, LESSONS, available_lessons
+from lossviz.ui.layout import APP_WIDE_KEYS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [HOME, *available_lessons()]
@@ -83,14 +84,22 @@ def test_every_widget_has_a_stable_key(lesson):
 
 
 def all_keys_by_page():
-    """Keys are URL parameter names: unique across the whole app so links never collide."""
+    """Keys are URL parameter names: unique across the whole app so links never collide.
+
+    The exception is app.py's own widgets (``APP_WIDE_KEYS``, e.g. ``present``): one widget of
+    the entry script, drawn on every page, whose parameter means the same thing everywhere.
+    """
     owners: dict[str, str] = {}
     clashes = []
     for lesson in PAGES:
-        for _, widget in widgets(open_page(lesson)):
-            if widget.key in owners and owners[widget.key] != lesson.file:
-                clashes.append((widget.key, owners[widget.key], lesson.file))
-            owners.setdefault(widget.key, lesson.file)
+        keys = {widget.key for _, widget in widgets(open_page(lesson))}
+        missing = set(APP_WIDE_KEYS) - keys
+        if missing:
+            clashes.append((sorted(missing), "app.py", f"missing on {lesson.file}"))
+        for key in sorted(keys - set(APP_WIDE_KEYS)):
+            if key in owners and owners[key] != lesson.file:
+                clashes.append((key, owners[key], lesson.file))
+            owners.setdefault(key, lesson.file)
     return clashes
 
 

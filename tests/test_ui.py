@@ -117,3 +117,66 @@ def test_slider_hands_the_page_a_value_on_its_step_grid():
         at.run()
         assert not at.exception
         assert [m.value for m in at.markdown] == [repr(epoch), repr(p)], f"link {link}"
+
+
+def explanation_app():
+    import streamlit as st
+
+    from lossviz.ui import explain, explanation, presentation_toggle
+
+    presentation_toggle()
+    explain("A paragraph of explanation.")
+    with explanation():
+        st.markdown("A block of explanation.")
+    st.markdown("Not explanation.")
+
+
+def test_explanation_is_in_place_normally_and_folded_when_presenting():
+    at = AppTest.from_function(explanation_app).run()
+    assert not at.expander, "outside presentation mode the explanation is shown in place"
+    texts = [m.value for m in at.markdown]
+    assert "A paragraph of explanation." in texts and "A block of explanation." in texts
+
+    at.toggle(key="present").set_value(True).run()
+    assert len(at.expander) == 2, "each explanation folds into its own expander"
+    assert all(e.label.startswith("Explanation") and "press E" in e.label for e in at.expander)
+    folded = [m.value for e in at.expander for m in e.markdown]
+    assert folded == ["A paragraph of explanation.", "A block of explanation."]
+    assert "Not explanation." in [m.value for m in at.markdown]
+
+
+def test_present_link_spellings_open_presentation_mode():
+    """?present=true is the toggle's own form; a hand-typed ?present=1 is rewritten to it."""
+    from pathlib import Path
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    for value, expected in (("true", True), ("1", True), ("on", True), ("false", False), ("2", False)):
+        at = AppTest.from_file(app, default_timeout=60)
+        at.query_params["present"] = value
+        at.run()
+        assert not at.exception, f"?present={value}: {[e.message for e in at.exception]}"
+        assert at.toggle(key="present").value is expected, f"?present={value}"
+        if expected:
+            assert at.query_params.get("present") in ("true", ["true"]), "the link must keep present=true"
+
+
+def test_embed_code_is_an_iframe_of_the_view_with_embed_true():
+    from lossviz.ui import embed_code
+
+    snippet = embed_code("https://x.org/focal-loss?focal_gamma=5&embed=false&EMBED=1", title='A "quoted" <title>')
+    assert snippet.startswith('<iframe src="https://x.org/focal-loss?focal_gamma=5&amp;embed=true"')
+    assert snippet.count("embed=") == 1, "Streamlit's own embed=true, once, replacing any other value"
+    assert 'title="A &quot;quoted&quot; &lt;title&gt; (lossviz)"' in snippet, "title escaped for screen readers"
+    assert 'height="900"' in snippet and 'allow="clipboard-write' in snippet
+    assert snippet.endswith("></iframe>")
+
+
+def test_page_script_survives_streamlits_html_sanitizer():
+    """DOMPurify drops a <script> whose text holds "<" + a letter or "/": the page script has none."""
+    import re
+
+    from lossviz.ui import layout
+
+    inner = layout._PAGE_SCRIPT.strip()[len("<script>") : -len("</script>")]
+    assert re.search(r"<[/\w!]", inner) is None
+    assert "\\x3ciframe" in inner, "the embed snippet's tag is spelled with \\x3c"

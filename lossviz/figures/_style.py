@@ -45,6 +45,7 @@ __all__ = [
     "figure_to_html",
     "house_figure",
     "plain_layout",
+    "present_figure",
     "round_significant",
     "style_figure",
 ]
@@ -74,6 +75,10 @@ LINE_WIDTH = 3
 _LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.0, "xanchor": "left"}
 """Legend under the x axis title, so long titles and legends never collide on a phone."""
 _LEGEND_MARGIN = 120
+PRESENT_FONT_SIZE = 24
+"""Smallest chart text in presentation mode: readable from the back of a lecture hall at 1920x1080."""
+PRESENT_FONT_SCALE = 1.5
+PRESENT_HEIGHT_SCALE = 1.3
 
 
 def style_figure(
@@ -309,6 +314,97 @@ def fast_figure(data: list, layout: dict, frames: list | None = None) -> go.Figu
     if frames is not None:
         spec["frames"] = frames
     return go.Figure(spec, _validate=bool(os.environ.get(VALIDATE_ENV)))
+
+
+def present_figure(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` for projection: every text at least ``PRESENT_FONT_SIZE`` px, taller plot.
+
+    Every explicit font size anywhere in the figure (layout, axes, legend, annotations,
+    animation controls, colour bars, trace text; frames included) is scaled by
+    ``PRESENT_FONT_SCALE`` and raised to at least ``PRESENT_FONT_SIZE``; the base font, which the
+    others inherit, likewise. Axis margins grow with their labels (``automargin``) and the height
+    by ``PRESENT_HEIGHT_SCALE``, so the larger text never crowds the plot. One function for every
+    figure, so no lesson needs a presentation variant of its figures. Log axes label decades only
+    (their in-between 2 and 5 would be drawn at 3/4 of the tick size). The input is not changed.
+    """
+    spec = fig.to_plotly_json()
+    data = [_enlarge_fonts(copy.deepcopy(trace)) for trace in spec.get("data", [])]
+    layout = _enlarge_fonts(copy.deepcopy(spec.get("layout", {})))
+    frames = [_enlarge_fonts(copy.deepcopy(frame)) for frame in spec.get("frames", [])]
+    # Fonts the figure leaves to the template (Streamlit's sets 12 px legends and colour bars)
+    # get an explicit size, so no text falls back below the minimum.
+    floor = _present_size(FONT_SIZE)
+    for font in _implicit_fonts(layout, data):
+        font.setdefault("size", floor)
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis["automargin"] = True
+            if axis.get("type") == "log" and "dtick" not in axis:
+                axis["dtick"] = 1  # decades only: Plotly draws the 2 and 5 between them at 3/4 size
+    if isinstance(layout.get("height"), (int, float)):
+        layout["height"] = int(round(layout["height"] * PRESENT_HEIGHT_SCALE))
+    return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
+
+
+def _implicit_fonts(layout: dict, data: list):
+    """The font dicts (created when missing) that Plotly would otherwise take from the template."""
+    yield layout.setdefault("font", {})
+    yield layout.setdefault("legend", {}).setdefault("font", {})
+    yield layout.setdefault("hoverlabel", {}).setdefault("font", {})
+    if isinstance(layout.get("title"), dict):
+        yield layout["title"].setdefault("font", {})
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            yield axis.setdefault("tickfont", {})
+            title = axis.setdefault("title", {})
+            if isinstance(title, dict):
+                yield title.setdefault("font", {})
+        if key.startswith("coloraxis") and isinstance(axis, dict):
+            yield from _colorbar_fonts(axis.setdefault("colorbar", {}))
+    for annotation in layout.get("annotations", []) or []:
+        if isinstance(annotation, dict):
+            yield annotation.setdefault("font", {})
+    for menu in (layout.get("updatemenus") or []) + (layout.get("sliders") or []):
+        if isinstance(menu, dict):
+            yield menu.setdefault("font", {})
+    for slider in layout.get("sliders") or []:
+        if isinstance(slider, dict):
+            yield slider.setdefault("currentvalue", {}).setdefault("font", {})
+    for trace in data:
+        if "colorbar" in trace or trace.get("showscale") or trace.get("type") in ("heatmap", "contour"):
+            yield from _colorbar_fonts(trace.setdefault("colorbar", {}))
+        if trace.get("text") is not None or trace.get("texttemplate") is not None:
+            yield trace.setdefault("textfont", {})
+
+
+def _colorbar_fonts(colorbar: dict):
+    yield colorbar.setdefault("tickfont", {})
+    title = colorbar.setdefault("title", {})
+    if isinstance(title, dict):
+        yield title.setdefault("font", {})
+
+
+def _present_size(size):
+    if isinstance(size, (list, tuple)):
+        return [_present_size(item) for item in size]
+    if isinstance(size, np.ndarray):
+        return np.maximum(np.asarray(size, dtype=float) * PRESENT_FONT_SCALE, PRESENT_FONT_SIZE)
+    if isinstance(size, (int, float)) and not isinstance(size, bool):
+        return max(round(size * PRESENT_FONT_SCALE), PRESENT_FONT_SIZE)
+    return size
+
+
+def _enlarge_fonts(node):
+    """Scale, in place, the ``size`` of every font dict (keys ending in "font") under ``node``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict) and "size" in value:
+                value["size"] = _present_size(value["size"])
+            _enlarge_fonts(value)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            _enlarge_fonts(item)
+    return node
 
 
 def round_significant(values, digits: int = 4):

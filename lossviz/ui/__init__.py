@@ -3,18 +3,40 @@
 from lossviz.ui import widgets
 from lossviz.ui.errors import explain_errors, fragment, run_page
 from lossviz.ui.export import export_buttons, table_to_csv
-from lossviz.ui.layout import accessibility_support, cached, chart, lesson_header, next_lesson_link, predict_then_reveal, share_link
+from lossviz.ui.layout import (
+    accessibility_support,
+    cached,
+    chart,
+    embed_code,
+    explain,
+    explanation,
+    is_presenting,
+    lesson_header,
+    next_lesson_link,
+    page_styles,
+    predict_then_reveal,
+    presentation_requested,
+    presentation_toggle,
+    share_link,
+)
 
 __all__ = [
     "accessibility_support",
     "cached",
     "chart",
+    "embed_code",
+    "explain",
+    "explanation",
     "explain_errors",
     "export_buttons",
     "fragment",
+    "is_presenting",
     "lesson_header",
     "next_lesson_link",
+    "page_styles",
     "predict_then_reveal",
+    "presentation_requested",
+    "presentation_toggle",
     "run_page",
     "share_link",
     "table_to_csv",

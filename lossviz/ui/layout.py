@@ -1,26 +1,55 @@
-"""Page furniture shared by every lesson: header, charts, share link, predict-then-reveal, next lesson."""
+"""Page furniture shared by every lesson: header, charts, share link, predict-then-reveal, next lesson.
+
+Also the instructor's views: presentation mode (``presentation_toggle``, ``is_presenting``,
+``explanation``, and ``chart`` enlarging figures), "Copy embed code" for an ``<iframe>`` with
+Streamlit's ``embed=true``, and the print stylesheet of a handout (``page_styles``).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from typing import Callable, Sequence
+import html
+import json
+from typing import Callable, Iterator, Sequence
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from lossviz.figures import describe_figure
+from lossviz.figures._style import present_figure
 from lossviz.lessons import lesson_by_slug, next_lesson
 from lossviz.ui import widgets
 
 __all__ = [
+    "APP_WIDE_KEYS",
+    "PRESENT_KEY",
     "accessibility_support",
     "cached",
     "chart",
+    "embed_code",
+    "explain",
+    "explanation",
+    "is_presenting",
     "lesson_header",
     "next_lesson_link",
+    "page_styles",
     "predict_then_reveal",
+    "presentation_requested",
+    "presentation_toggle",
     "share_link",
 ]
+
+PRESENT_KEY = "present"
+"""The query parameter (and widget key) of presentation mode: ``?present=true`` (or ``=1``)."""
+APP_WIDE_KEYS = (PRESENT_KEY,)
+"""Widget keys that app.py renders on every page (the one exception to "keys unique across pages")."""
+_PRESENT_ALIASES = ("1", "yes", "on")
+"""Values a hand-typed link may use for ``present``; Streamlit's bound toggle itself takes true/false."""
+EXPLANATION_LABEL = "Explanation"
+EMBED_HEIGHT = 900
+"""Height (px) of the embed snippet's iframe: a lesson's header, controls and first chart."""
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -139,11 +168,11 @@ def accessibility_support() -> None:
 
 
 def lesson_header(slug: str, question: str) -> None:
-    """Title, the question the lesson answers, and the share-link affordance."""
+    """Title, the question the lesson answers, and the share-link and embed-code affordances."""
     lesson = lesson_by_slug(slug)
     st.title(lesson.title)
     st.markdown(f"**The question.** {question}")
-    share_link()
+    share_link(title=lesson.title)
 
 
 def chart(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
@@ -153,41 +182,130 @@ def chart(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
     MSE gradient −0.038 at p = 0.02"); the figure's own summary (``describe_figure``: title, axes,
     each series and its range) follows it, so every chart has an accessible name (WCAG 1.1.1) that
     changes with its data. Streamlit sets it as the ``aria-label`` of the chart's ``role="figure"``.
+
+    In presentation mode the figure is shown through ``present_figure``: text of at least 24 px
+    and a taller plot, the same for every lesson without a presentation variant of any figure.
     """
     description = describe_figure(fig)
     text = f"{alt.strip()} {description}" if alt and alt.strip() else description
+    if is_presenting():
+        fig = present_figure(fig)
     st.plotly_chart(
         fig, key=key, config=PLOTLY_CONFIG, theme="streamlit", width="stretch", alt=text or "Chart."
     )
 
 
-def share_link() -> None:
-    """A button that copies the current address (which holds every widget value) to the clipboard.
+def presentation_requested() -> bool:
+    """Whether this run shows presentation mode; app.py reads it before any element is drawn.
 
-    The markup is a fixed string (no user text), so running its script in the page is safe.
+    The toggle's state once it exists, else the link. On a session's first run the toggle does not
+    exist yet (Streamlit seeds it from the URL only when it is created, after the page config), so
+    the link is read here: ``?present=true``, which Streamlit's bound toggle takes. A hand-typed
+    ``?present=1`` (or yes/on), which the toggle would drop, is rewritten to ``true`` and the run
+    restarted once (the parameter is not bound yet, so ``st.query_params`` may still set it).
     """
+    if PRESENT_KEY in st.session_state:
+        return bool(st.session_state[PRESENT_KEY])
+    raw = (st.query_params.get(PRESENT_KEY) or "").strip().lower()
+    if raw in _PRESENT_ALIASES:
+        st.query_params[PRESENT_KEY] = "true"
+        st.rerun()
+    return raw == "true"
+
+
+def presentation_toggle() -> bool:
+    """The "Presentation mode" switch at the top of every page, bound to ``?present=``.
+
+    app.py creates it (not a page), so the binding belongs to the entry script and survives the
+    move to another lesson: Streamlit drops a bound parameter of the page being left.
+    """
+    with st.container(horizontal=True, horizontal_alignment="right", key="lossviz_present_row"):
+        return widgets.toggle(
+            "Presentation mode",
+            key=PRESENT_KEY,
+            help=(
+                "For a projector: large charts and controls, sidebar collapsed, explanations folded "
+                "(press E to show or hide those on screen). Arrow keys move the focused slider."
+            ),
+        )
+
+
+def is_presenting() -> bool:
+    """True while presentation mode is on (``?present=true`` or the toggle)."""
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+@contextlib.contextmanager
+def explanation(label: str = EXPLANATION_LABEL) -> Iterator[None]:
+    """Where a page writes its explanatory prose: shown in place, folded in presentation mode.
+
+    Normally a plain container; in presentation mode a closed ``st.expander`` (one click, or the
+    E key, or Tab to its summary and Enter/Space, opens it) so the projected view is controls and
+    charts. Printing opens every expander first (``page_styles``), so a handout holds the prose.
+    """
+    if is_presenting():
+        with st.expander(f"{label} (press E)", expanded=False, icon=":material/notes:"):
+            yield
+    else:
+        with st.container():
+            yield
+
+
+def explain(body: str, **kwargs) -> None:
+    """``st.markdown(body, **kwargs)`` as explanation: shown in place, folded in presentation mode.
+
+    The one-paragraph form of ``explanation``: a page turns a prose paragraph into explanation by
+    renaming its ``st.markdown`` call, with no re-indentation. Not for use inside an expander
+    (Streamlit does not nest them).
+    """
+    with explanation():
+        st.markdown(body, **kwargs)
+
+
+def embed_code(url: str, *, title: str, height: int = EMBED_HEIGHT) -> str:
+    """The ``<iframe>`` snippet that embeds ``url`` with Streamlit's own ``embed=true``.
+
+    Python twin of the snippet the "Copy embed code" button builds in the browser (which knows the
+    current address); kept for the tests and for anyone scripting course pages.
+
+    >>> embed_code("https://x.org/focal-loss?focal_gamma=5", title="Focal loss")  # doctest: +NORMALIZE_WHITESPACE
+    '<iframe src="https://x.org/focal-loss?focal_gamma=5&amp;embed=true" title="Focal loss (lossviz)"
+    width="100%" height="900" style="border: 0;" allow="clipboard-write; fullscreen" loading="lazy"></iframe>'
+    """
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != "embed"]
+    query.append(("embed", "true"))
+    src = urlunsplit(parts._replace(query=urlencode(query)))
+    return (
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)} (lossviz)" width="100%" '
+        f'height="{int(height)}" style="border: 0;" allow="clipboard-write; fullscreen" loading="lazy"></iframe>'
+    )
+
+
+def share_link(*, title: str = "lossviz") -> None:
+    """Buttons that copy the current address, and an ``<iframe>`` snippet of it, to the clipboard.
+
+    "Copy link to this view" copies the address (which holds every widget value), without
+    ``embed=true`` so the link opens the full app even when copied inside an embedded lesson.
+    "Copy embed code" copies ``embed_code``'s snippet for the current address; where the
+    clipboard is refused (an iframe without ``allow="clipboard-write"``), the text is shown to
+    select instead. The clicks are handled, by event delegation, by the one page script of
+    ``page_styles``, so this markup holds no script; the only variable text, the lesson title from
+    ``lossviz.lessons``, is an escaped attribute.
+    """
+    button = (
+        "font: inherit; color: inherit; background: transparent; cursor: pointer; "
+        "border: 1px solid rgba(128,128,128,0.6); border-radius: 6px; padding: 2px 10px;"
+    )
     st.html(
-        """
-<div style="display:flex; flex-wrap:wrap; align-items:center; gap:8px; font-size:0.95rem;">
-  <button id="lossviz-copy-link" style="font: inherit; color: inherit; background: transparent;
-      cursor: pointer; border: 1px solid rgba(128,128,128,0.6); border-radius: 6px; padding: 2px 10px;">
-    Copy link to this view</button>
-  <span id="lossviz-copy-note" style="opacity: 0.75;">The address bar always reopens what you see.</span>
-</div>
-<script>
-(() => {
-  const button = document.getElementById("lossviz-copy-link");
-  const note = document.getElementById("lossviz-copy-note");
-  if (!button || button.dataset.ready) return;
-  button.dataset.ready = "1";
-  button.addEventListener("click", async () => {
-    const url = window.location.href;
-    try { await navigator.clipboard.writeText(url); note.textContent = "Copied: " + url; }
-    catch (e) { note.textContent = url; }
-  });
-})();
-</script>""",
-        unsafe_allow_javascript=True,
+        f"""
+<div class="lossviz-share" data-title="{html.escape(title)}" data-height="{int(EMBED_HEIGHT)}"
+     style="display:flex; flex-wrap:wrap; align-items:center; gap:8px; font-size:0.95rem;">
+  <button type="button" class="lossviz-copy-link" style="{button}">Copy link to this view</button>
+  <button type="button" class="lossviz-copy-embed" style="{button}">Copy embed code</button>
+  <span class="lossviz-copy-note" style="opacity: 0.75; overflow-wrap: anywhere;" aria-live="polite">
+    The address bar always reopens what you see.</span>
+</div>"""
     )
 
 
@@ -230,3 +348,179 @@ def next_lesson_link(slug: str) -> None:
         return
     st.page_link(following.file, label=f"Next lesson: {following.title}", icon=":material/arrow_forward:")
     st.caption(following.promise)
+
+
+_PRINT_CSS = """
+@media print {
+  @page { margin: 14mm 12mm; }
+  /* The handout is the lesson: no sidebar, header, toolbar, running-man, copy or download buttons. */
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  .st-key-lossviz_present_row, .lossviz-share, [data-testid="stDownloadButton"],
+  .modebar-container, [data-testid="stPageLink"] { display: none !important; }
+  /* Streamlit scrolls inside its main container; printed, it must flow over pages. */
+  html, body, .stApp, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"] {
+    height: auto !important; min-height: 0 !important; overflow: visible !important;
+    position: static !important;
+  }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
+  /* Whole charts, formulas, metrics and widgets: nothing cut in half across a page break. */
+  [data-testid="stPlotlyChart"], [data-testid="stElementContainer"], [data-testid="stMetric"],
+  [data-testid="stHorizontalBlock"]:not(:has([data-testid="stPlotlyChart"] + *)), .katex-display,
+  [data-testid="stExpander"] summary, [data-testid="stAlert"], tr, img, svg {
+    break-inside: avoid; page-break-inside: avoid;
+  }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  /* Folded explanations (presentation mode) print as plain prose: no "Explanation" bar, no box. */
+  details.lossviz-print-explanation > summary { display: none !important; }
+  details.lossviz-print-explanation, details.lossviz-print-explanation > * {
+    border: 0 !important; padding-left: 0 !important; padding-right: 0 !important; background: none !important;
+  }
+  /* A chart drawn for the screen is wider than the paper: before printing, the page script puts
+     a static image of it (lossviz-print-chart) beside it, which scales to the paper's width. */
+  .js-plotly-plot:has(+ .lossviz-print-chart) { display: none !important; }
+  [data-testid="stPlotlyChart"]:has(.lossviz-print-chart),
+  [data-testid="stElementContainer"]:has(.lossviz-print-chart),
+  [data-testid="stElementContainer"]:has(.lossviz-print-chart) > div {
+    height: auto !important; min-height: 0 !important; contain: none !important;
+  }
+}
+"""
+
+_SCREEN_CSS = """
+@media screen { .lossviz-print-chart { display: none !important; } }
+"""
+
+_PRESENT_CSS = """
+/* Presentation mode: controls, numbers and headings sized for a projector. */
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; max-width: 100%; }
+[data-testid="stMain"] [data-testid="stSlider"] [data-testid="stWidgetLabel"] { margin-bottom: 1.4rem; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stWidgetLabel"] p,
+[data-testid="stMain"] [data-testid="stSliderThumbValue"],
+[data-testid="stMain"] [role="radiogroup"] label p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.5rem !important; line-height: 1.35; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
+[data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stDataFrame"] { font-size: 1.3rem !important; }
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }
+[data-testid="stMain"] [data-testid="stDownloadButton"] { display: none; }
+[data-testid="stMain"] [data-testid="stMetricLabel"] p { font-size: 1.35rem !important; }
+[data-testid="stMain"] h1 { font-size: 3rem !important; }
+[data-testid="stMain"] h2 { font-size: 2.4rem !important; }
+[data-testid="stMain"] .katex { font-size: 1.6em; }
+[data-testid="stMain"] [data-testid="stExpander"] summary p { font-size: 1.4rem !important; }
+"""
+
+# The E key shows or hides the explanations on screen (presentation mode folds them into
+# expanders); the share buttons copy the link or the embed code; before printing every expander
+# opens and every chart gets a static copy that scales to the paper. Installed once per tab.
+_PAGE_SCRIPT = r"""
+<script>
+(() => {
+  if (window.__lossvizPageScript) return;
+  window.__lossvizPageScript = true;
+  const LABEL = __LABEL__;
+  const explanations = () => [...document.querySelectorAll('[data-testid="stExpander"] details')]
+    .filter((d) => { const s = d.querySelector("summary"); return s && s.innerText.includes(LABEL); });
+  const editable = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "e" && event.key !== "E") return;
+    if (event.ctrlKey || event.metaKey || event.altKey || editable(event.target)) return;
+    const all = explanations();
+    if (!all.length) return;
+    // The explanations on screen (a run of them, often); if none is, the next one down.
+    const height = window.innerHeight;
+    const shown = all.filter((d) => { const r = d.getBoundingClientRect(); return r.bottom > 0 && r.top < height; });
+    const below = all.filter((d) => d.getBoundingClientRect().top >= 0);
+    const targets = shown.length ? shown : [below[0] || all[all.length - 1]];
+    const open = !targets.every((d) => d.open);
+    for (const d of targets) if (d.open !== open) d.querySelector("summary").click();
+    targets[0].querySelector("summary").focus({preventScroll: true});
+    event.preventDefault();
+  });
+  // "Copy link to this view" and "Copy embed code" (share_link's buttons), by event delegation.
+  const address = (embedded) => {
+    const url = new URL(window.location.href);
+    for (const key of [...url.searchParams.keys()]) {
+      if (key.toLowerCase() === "embed") url.searchParams.delete(key);
+    }
+    if (embedded) url.searchParams.append("embed", "true");
+    return url.toString();
+  };
+  // No "<" followed by a letter or "/" anywhere in this script: Streamlit's HTML sanitizer
+  // (DOMPurify) drops a script whose text looks like markup, so the tags are spelled with \x3c.
+  const escape = (text) => text.replace(/&/g, "&amp;").replace(/"/g, "&quot;")
+    .replace(/\x3c/g, "&lt;").replace(/>/g, "&gt;");
+  const snippet = (box) => '\x3ciframe src="' + escape(address(true)) + '" title="'
+    + escape(box.dataset.title || "lossviz") + ' (lossviz)" width="100%" height="'
+    + (parseInt(box.dataset.height, 10) || 900)
+    + '" style="border: 0;" allow="clipboard-write; fullscreen" loading="lazy">\x3c/iframe>';
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest && event.target.closest(".lossviz-copy-link, .lossviz-copy-embed");
+    if (!button) return;
+    const box = button.closest(".lossviz-share");
+    const note = box.querySelector(".lossviz-copy-note");
+    const embedding = button.classList.contains("lossviz-copy-embed");
+    const text = embedding ? snippet(box) : address(false);
+    const what = embedding ? "the embed code" : "the link";
+    box.dataset.copied = text;
+    try { await navigator.clipboard.writeText(text); note.textContent = "Copied " + what + ": " + text; }
+    catch (e) { note.textContent = "Select and copy " + what + ": " + text; }
+  });
+  const opened = [];
+  // A static copy of every chart for the paper: each SVG layer of the Plotly figure becomes an
+  // image with a viewBox, so it scales to the paper's width; Plotly may redraw the live chart while
+  // printing (its container changes width), the copy stays as it was on screen.
+  const image = (svg, stacked) => {
+    const copy = svg.cloneNode(true);
+    const width = svg.getAttribute("width"), height = svg.getAttribute("height");
+    copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+    copy.setAttribute("viewBox", "0 0 " + width + " " + height);
+    const img = document.createElement("img");
+    img.alt = "";
+    img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(copy));
+    img.style.cssText = stacked ? "position: absolute; left: 0; top: 0; width: 100%;" : "display: block; width: 100%;";
+    return img;
+  };
+  window.addEventListener("beforeprint", () => {
+    for (const d of document.querySelectorAll('[data-testid="stExpander"] details')) {
+      if (!d.open) { d.open = true; opened.push(d); }
+    }
+    for (const d of explanations()) d.classList.add("lossviz-print-explanation");
+    for (const plot of document.querySelectorAll(".js-plotly-plot")) {
+      if (plot.nextElementSibling && plot.nextElementSibling.classList.contains("lossviz-print-chart")) continue;
+      const layers = [...plot.querySelectorAll(".svg-container > .main-svg")];
+      if (!layers.length || !layers[0].getAttribute("width")) continue;
+      const chart = document.createElement("div");
+      chart.className = "lossviz-print-chart";
+      chart.setAttribute("role", "img");
+      chart.setAttribute("aria-label", (plot.querySelector(".gtitle") || {}).textContent || "chart");
+      chart.style.position = "relative";
+      layers.forEach((svg, index) => chart.appendChild(image(svg, index > 0)));
+      plot.after(chart);
+    }
+  });
+  window.addEventListener("afterprint", () => {
+    while (opened.length) opened.pop().open = false;
+    for (const d of explanations()) d.classList.remove("lossviz-print-explanation");
+    for (const chart of document.querySelectorAll(".lossviz-print-chart")) chart.remove();
+  });
+})();
+</script>
+"""
+
+
+def page_styles(*, presenting: bool) -> None:
+    """The print stylesheet and page script on every page, and the projector styles when presenting.
+
+    Printing (Ctrl+P, or Streamlit's own "Print" menu item) then gives a handout of the current
+    view: no sidebar or buttons, the explanations open, charts scaled to the paper and never split
+    across pages. Fixed strings only (no user text), so running the script in the page is safe.
+    """
+    css = _PRINT_CSS + _SCREEN_CSS + (_PRESENT_CSS if presenting else "")
+    st.html(f"<style>{css}</style>")
+    st.html(_PAGE_SCRIPT.replace("__LABEL__", json.dumps(EXPLANATION_LABEL)), unsafe_allow_javascript=True)

@@ -43,6 +43,7 @@ import numpy as np
 import pytest
 
 from lossviz.lessons import HOME, LESSONS, Lesson, available_lessons
+from lossviz.ui.layout import APP_WIDE_KEYS
 
 PAGES: tuple[Lesson, ...] = (HOME, *available_lessons())
 LESSON_PAGES: tuple[Lesson, ...] = available_lessons()
@@ -571,7 +572,9 @@ def _home_links_open_the_lessons(on_page: OnPage) -> None:
     """The home page has no chart and no input: its controls are the lesson map's links."""
     view = on_page.view
     assert on_page.default_figures == [], "the home page now has charts: give it a CHART_CONTROLS row"
-    inputs = view.page.locator('[data-testid="stMain"] input, [data-testid="stMain"] textarea')
+    # app.py's own widgets (the presentation-mode toggle) are on every page, the home page too.
+    app_wide = ", ".join(f".st-key-{key}" for key in APP_WIDE_KEYS)
+    inputs = view.page.locator(f'[data-testid="stMain"] :is(input, textarea):not(:is({app_wide}) *)')
     assert inputs.count() == 0, "the home page now has inputs: give it a CHART_CONTROLS row"
     main = view.page.locator('[data-testid="stMain"]')
     for number, lesson in enumerate(LESSON_PAGES, start=1):
