@@ -111,8 +111,12 @@ _ACCESSIBILITY_HTML = """
   // keyboard can scroll them (WCAG 2.1.1; axe-core's scrollable-region-focusable). Only while they
   // really overflow: on a wide screen they stay out of the Tab order.
   const SCROLLERS = ".katex-display, [data-testid='stMain'] pre, [data-testid='stTable'] > div";
+  // An element can start to overflow without any change to the DOM (its column narrows as the
+  // layout settles), so each candidate is also watched for size changes.
+  const resized = new ResizeObserver(() => update());
   const markScrollers = () => {
     for (const el of document.querySelectorAll(SCROLLERS)) {
+      if (!el.dataset.lossvizWatched) { el.dataset.lossvizWatched = "1"; resized.observe(el); }
       const style = getComputedStyle(el);
       const scrolls = (/(auto|scroll)/.test(style.overflowX) && el.scrollWidth > el.clientWidth)
         || (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight);
