@@ -541,9 +541,9 @@ def test_the_sizing_table_follows_from_the_measured_capacity():
 
 
 @pytest.mark.parametrize("old, new, reported", [
-    ("| ~25 – 35 across all lessons |", "| ~20 – 30 across all lessons |", "measured"),
-    ("| 3 – 4 | 15 – 20 | 58 – 80 |", "| 3 – 4 | 15 – 20 | 50 – 80 |", "replicas for 2000"),
-    ("| 12 – 15 | 56 – 72 | 223 – 286 | 1 GiB / 1.5 GiB |", "| 12 – 15 | 56 – 72 | 223 – 286 | 2 GiB / 1.5 GiB |", "memory per pod"),
+    ("| ~90 – 120 across all lessons |", "| ~80 – 120 across all lessons |", "measured"),
+    ("| 1 – 2 | 5 – 6 | 17 – 23 |", "| 1 – 2 | 5 – 6 | 15 – 23 |", "replicas for 2000"),
+    ("| 4 – 5 | 17 – 25 | 67 – 100 | 1 GiB / 1.5 GiB |", "| 4 – 5 | 17 – 25 | 67 – 100 | 2 GiB / 1.5 GiB |", "memory per pod"),
 ], ids=["re-measured", "wrong-replicas", "wrong-memory"])
 def test_the_sizing_check_reports_a_stale_table(tmp_path, old, new, reported):
     """A re-measured capacity, a miscounted cell or a memory figure unlike the Deployment's fails."""
