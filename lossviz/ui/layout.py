@@ -120,7 +120,9 @@ _ACCESSIBILITY_HTML = """
       const style = getComputedStyle(el);
       const scrolls = (/(auto|scroll)/.test(style.overflowX) && el.scrollWidth > el.clientWidth)
         || (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight);
-      if (scrolls && !el.hasAttribute("tabindex")) {
+      // React may re-render the element and reset its tabindex while keeping our data attribute,
+      // so the test is "not in the Tab order yet", not "has no tabindex".
+      if (scrolls && el.getAttribute("tabindex") !== "0") {
         el.setAttribute("tabindex", "0");
         el.setAttribute("data-lossviz-scroll", "");
       } else if (!scrolls && el.hasAttribute("data-lossviz-scroll")) {
