@@ -155,6 +155,8 @@ _ACCESSIBILITY_HTML = """
     pending = true;
     setTimeout(() => { pending = false; markScrollers(); markPlotlyButtons(); }, 150);
   };
+  // The same pass, at once: for a check that must see the settled state (tests/e2e run axe after it).
+  window.__lossvizA11yNow = () => { markScrollers(); markPlotlyButtons(); };
   new MutationObserver(update).observe(document.body, {childList: true, subtree: true});
   window.addEventListener("resize", update);
   update();

@@ -85,6 +85,9 @@ def _is_streamlit_markup(rule: str, node: dict[str, Any], page: Any) -> bool:
 
 def _scan(view: Any, slug: str, viewport: str, theme: str) -> dict[str, Any]:
     """Run axe on the page as shown now; save the result; split ours from Streamlit's markup."""
+    # The page's support script marks scroll regions 150 ms after the DOM or a size changes; on a
+    # loaded machine that timer can still be pending here, so its pass runs once now, in the page.
+    view.page.evaluate("() => window.__lossvizA11yNow && window.__lossvizA11yNow()")
     result = axe_sync.Axe().run(view.page, options=AXE_OPTIONS).response
     ours, streamlit = [], []
     for violation in result["violations"]:
