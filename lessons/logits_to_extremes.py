@@ -52,7 +52,7 @@ references = cached(tn.reference_runs)
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
-    """The three figures of one run, built once per configuration and shared read-only.
+    """One run, its summary and its three figures, computed once per configuration and shared read-only.
 
     Building a Plotly figure (above all one with ~50 frames) costs far more than sending it, so the
     finished objects are kept: st.cache_resource hands back the same objects and nothing
@@ -75,6 +75,8 @@ def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
     bound = tn.label_smoothing_bound(smoothing)
     contours = tn.surface_contours(t.grid_x, t.grid_y, t.surface, levels=(0.5, 0.1, 0.9))
     return {
+        "run": run,
+        "summary": summary,
         "animation": figs.training_animation_figure(
             run.X,
             run.y,
@@ -179,19 +181,10 @@ def training_sections() -> None:
         )
     else:
         with explain_errors("These training settings"), st.spinner("Training (the first run of a setting takes seconds)…"):
-            run = run_training(
-                kind,
-                model=model,
-                loss=loss,
-                lr=lr,
-                epochs=epochs,
-                weight_decay=decay,
-                label_smoothing=smoothing,
-                frames=FRAMES,
-                grid_size=GRID,
-            )
-            summary = tn.summarize_run(run.trajectory, run.y)
+            # The run and its summary come with the figures: one shared cache entry, not a second
+            # (copied) lookup of the run and a second summary on every rerun.
             figures = run_figures(*settings, loss_label)
+            run, summary = figures["run"], figures["summary"]
 
     if run is not None and summary is not None and figures is not None:
         t = run.trajectory
