@@ -23,6 +23,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    shared_figures,
     widgets,
 )
 
@@ -57,7 +58,7 @@ def labelled_runs(gamma: float, alpha: float, alpha_value: float, ce_run, focal_
 
 # The section-2 figures that m does not change, shared read-only per (γ, α, seed): moving m, or
 # coming back to a setting, sends them without rebuilding them.
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared_figures(max_entries=32)
 def run_figures(gamma: float, alpha: float, alpha_value: float, seed: int):
     ce_run = run_for("bce", seed=seed)
     focal_run = run_for("focal", alpha=alpha, gamma=gamma, seed=seed)

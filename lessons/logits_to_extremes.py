@@ -25,6 +25,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    shared_figures,
     table_to_csv,
     widgets,
 )
@@ -50,7 +51,7 @@ compare = cached(tn.compare_heads)
 references = cached(tn.reference_runs)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@shared_figures(max_entries=16)
 def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
     """One run, its summary and its three figures, computed once per configuration and shared read-only.
 

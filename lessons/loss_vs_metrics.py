@@ -23,6 +23,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    shared_figures,
     widgets,
 )
 
@@ -37,7 +38,7 @@ run_scenario = cached(ovf.run_scenario)
 
 # The run's curves with the inspected epoch marked depend on (data, label errors, epoch) only: shared,
 # read-only, so moving the threshold or k sends the figure without rebuilding it.
-@st.cache_resource(max_entries=16, show_spinner=False)
+@shared_figures(max_entries=16)
 def curves_figure(scenario_name: str, noise: float, epoch: int):
     run = run_scenario(scenario_name, val_label_noise=noise)
     return figs.training_curves_figure(run, ovf.curve_verdict(run), epoch=epoch)

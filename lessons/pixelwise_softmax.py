@@ -23,6 +23,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    shared_figures,
     widgets,
 )
 
@@ -62,7 +63,7 @@ def weights_text(w) -> str:
 
 # Truth and prediction depend on the image, the model and the border only, not on the weights, the
 # label smoothing or the ignore_index value: the figure is shared, read-only, per those settings.
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared_figures(max_entries=32)
 def masks_figure_for(n_classes: int, seed: int, confidence: float, noise: float, border: int):
     example = example_for(n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE)
     losses = losses_for(example.logits, border_for(example.mask, border))

@@ -22,6 +22,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    shared_figures,
     widgets,
 )
 
@@ -39,9 +40,9 @@ plane_grid = cached(tn.logit_plane)
 compare = cached(tn.compare_heads)
 
 
-# Figures are cached as shared, read-only objects (st.cache_resource): building a Plotly figure costs
+# Figures are cached as shared, read-only objects (shared_figures): building a Plotly figure costs
 # more than sending it, and these depend only on the widget values in their arguments.
-@st.cache_resource(max_entries=64, show_spinner=False)
+@shared_figures(max_entries=64)
 def plane_figure(z0: float, z1: float, shift: float | None = None):
     plane = plane_grid(PLANE_LIMIT, 97)
     if shift is None:
@@ -58,7 +59,7 @@ def plane_figure(z0: float, z1: float, shift: float | None = None):
     )
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@shared_figures(max_entries=64)
 def gradient_figure(z0: float, z1: float, label: int):
     point = tn.head_point(z0, z1, label)
     return figs.head_gradients_figure(
@@ -66,7 +67,7 @@ def gradient_figure(z0: float, z1: float, label: int):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@shared_figures(max_entries=32)
 def training_figures(kind: str, model: str, lr: float, epochs: int, decay: float, offset: float):
     result = compare(kind, model=model, lr=lr, epochs=epochs, weight_decay=decay, offset=offset)
     plane = plane_grid(tn.plane_limit(result.final_raw_logits, minimum=PLANE_LIMIT), 97)

@@ -18,6 +18,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    shared_figures,
     widgets,
 )
 
@@ -42,7 +43,7 @@ def _prefers(value_a: float, value_b: float) -> str:
 
 # Section 3's figure depends on the two vectors only, not on the logits: shared, read-only, per pair
 # of texts, so moving a logit (which reruns the page) sends it without rebuilding it.
-@st.cache_resource(max_entries=16, show_spinner=False)
+@shared_figures(max_entries=16)
 def seed_001_figure_for(text_a: str, text_b: str):
     vectors = [mc.probability_vector_losses(mc.parse_vector(t, name=f"vector {n}")) for n, t in (("A", text_a), ("B", text_b))]
     return figs.seed_001_figure(["vector A", "vector B"], vectors, title="Three losses for y = [1, 0, …, 0]")

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 
 from lossviz.figures import add_animation_controls, figure_to_csv, figure_to_html, style_figure
+from lossviz.figures._style import (
+    HOUSE_AXIS,
+    VALIDATE_ENV,
+    animation_controls,
+    describe_figure,
+    fast_figure,
+    freeze_figure,
+    present_figure,
+    style_layout,
+)
 
 
 def animated_figure(n_frames=3):
@@ -124,3 +136,71 @@ def test_present_figure_leaves_the_original_alone():
     before = fig.to_plotly_json()
     present_figure(fig)
     assert fig.to_plotly_json() == before
+
+
+def _frames_spec(n_frames=4):
+    data = [{"type": "scatter", "x": [0.0, 1.0], "y": [0.0, 1.0], "mode": "lines"}]
+    frames = [
+        {"name": f"f{i}", "data": [{"type": "scatter", "y": [float(i), i + 1.0]}], "traces": [0]}
+        for i in range(n_frames)
+    ]
+    layout = {"height": 300, **animation_controls([str(i) for i in range(n_frames)], [f"f{i}" for i in range(n_frames)])}
+    return data, layout, frames
+
+
+def test_fast_figure_skips_frame_validation_at_run_time_and_builds_the_same_figure(monkeypatch):
+    data, layout, frames = _frames_spec()
+    validated = fast_figure(data, layout, frames)  # the tests set LOSSVIZ_VALIDATE_FIGURES
+    monkeypatch.delenv(VALIDATE_ENV)
+    fast = fast_figure(data, layout, frames)
+    assert json.loads(fast.to_json()) == json.loads(validated.to_json())
+    assert [frame.name for frame in fast.frames] == ["f0", "f1", "f2", "f3"]
+    assert fast.frames[2].to_plotly_json()["data"][0]["y"] == [2.0, 3.0]
+    # The exports read unvalidated frames too (they have no trace objects).
+    assert figure_to_csv(fast) == figure_to_csv(validated)
+    assert "f3,trace 0,1,4.0," in figure_to_csv(fast)
+    assert figure_to_html(fast).count('"name":"f') == 4
+
+
+def test_fast_figure_validates_frames_when_asked():
+    data, layout, frames = _frames_spec()
+    frames[1]["data"][0]["colour"] = "red"
+    with pytest.raises(ValueError, match="colour"):
+        fast_figure(data, layout, frames)
+
+
+def test_animation_controls_match_add_animation_controls():
+    fig = animated_figure(3)
+    controls = animation_controls(["0", "1", "2"], ["f0", "f1", "f2"])
+    assert fig.layout.to_plotly_json()["sliders"] == go.Layout(controls).to_plotly_json()["sliders"]
+    assert fig.layout.to_plotly_json()["updatemenus"] == go.Layout(controls).to_plotly_json()["updatemenus"]
+    still = animation_controls(["0"], ["f0"], redraw=False)
+    assert not still["sliders"][0]["steps"][0]["args"][1]["frame"]["redraw"]
+    assert not still["updatemenus"][0]["buttons"][0]["args"][1]["frame"]["redraw"]
+    with pytest.raises(ValueError, match="labels must have one entry per frame"):
+        animation_controls(["0", "1"], ["f0"])
+
+
+def test_style_figure_sets_the_style_layout_and_house_axes():
+    fig = style_figure(go.Figure(go.Scatter(x=[0, 1], y=[1, 2])), title="T", height=333)
+    layout = fig.layout.to_plotly_json()
+    for key, value in style_layout(title="T", height=333).items():
+        assert layout[key] == value, key
+    assert layout["xaxis"]["tickfont"] == HOUSE_AXIS["tickfont"] and layout["yaxis"]["zeroline"] is False
+
+
+def test_frozen_figure_gives_one_dict_that_nothing_downstream_changes():
+    data, layout, frames = _frames_spec()
+    fig = fast_figure(data, layout, frames)
+    expected = fig.to_json()
+    frozen = freeze_figure(fig)
+    spec = frozen.to_dict()
+    assert frozen.to_dict() is spec and frozen.to_plotly_json() is spec
+    snapshot = json.dumps(spec, sort_keys=True)
+    figure_to_html(frozen)
+    figure_to_csv(frozen)
+    describe_figure(frozen)
+    present_figure(frozen)
+    pio.to_json(spec, validate=False)
+    assert json.dumps(spec, sort_keys=True) == snapshot
+    assert frozen.to_json() == expected

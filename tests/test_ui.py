@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -180,3 +182,40 @@ def test_page_script_survives_streamlits_html_sanitizer():
     inner = layout._PAGE_SCRIPT.strip()[len("<script>") : -len("</script>")]
     assert re.search(r"<[/\w!]", inner) is None
     assert "\\x3ciframe" in inner, "the embed snippet's tag is spelled with \\x3c"
+
+
+def shared_figures_app():
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from lossviz.ui import chart, shared_figures
+
+    calls = st.session_state.setdefault("builds", [])
+
+    @shared_figures(max_entries=4)
+    def figures(slope: float):
+        calls.append(slope)
+        line = go.Figure(go.Scatter(x=[0.0, 1.0], y=[0.0, slope], name="line"))
+        return {"line": line, "bars": go.Figure(go.Bar(y=[slope])), "note": f"slope {slope:g}"}
+
+    slope = st.slider("slope", 0.0, 2.0, 1.0, step=0.5, key="slope")
+    first, again = figures(slope), figures(slope)
+    st.session_state["same"] = first is again and first["line"] is again["line"]
+    st.session_state["frozen"] = first["line"].to_dict() is first["line"].to_dict()
+    chart(first["line"], key="line_chart")
+    chart(first["bars"], key="bars_chart")
+    st.write(first["note"])
+
+
+def test_shared_figures_builds_once_per_setting_and_freezes_every_figure():
+    at = AppTest.from_function(shared_figures_app).run()
+    assert not at.exception
+    assert at.session_state["same"] and at.session_state["frozen"]
+    assert len(at.get("plotly_chart")) == 2
+    at.slider(key="slope").set_value(1.5).run()
+    at.slider(key="slope").set_value(1.0).run()
+    assert not at.exception
+    # 1.0 was built on the first run and handed back from the cache after 1.5.
+    assert at.session_state["builds"] == [1.0, 1.5]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"][0]["name"] == "line"

@@ -34,20 +34,24 @@ __all__ = [
     "COLORS",
     "DASHES",
     "FONT_SIZE",
+    "HOUSE_AXIS",
     "LINE_WIDTH",
     "PAPERS",
     "SEQUENCE",
     "add_animation_controls",
+    "animation_controls",
     "contrast_ratio",
     "describe_figure",
     "fast_figure",
     "figure_to_csv",
     "figure_to_html",
+    "freeze_figure",
     "house_figure",
     "plain_layout",
     "present_figure",
     "round_significant",
     "style_figure",
+    "style_layout",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": named by the role they play in every lesson. The
@@ -95,23 +99,34 @@ def style_figure(
     Titles on both axes are required by the lessons (a projected plot without axis titles is a
     puzzle); the legend sits above the plot so it never covers a curve.
     """
-    fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 2}} if title else None,
-        font={"size": FONT_SIZE},
-        height=height,
-        margin={"l": 70, "r": 20, "t": 70 if title else 30, "b": 60},
-        colorway=SEQUENCE,
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
-        hoverlabel={"font": {"size": FONT_SIZE - 2}},
-    )
+    fig.update_layout(style_layout(title=title, height=height, legend=legend))
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
-    fig.update_xaxes(title_font={"size": FONT_SIZE}, tickfont={"size": FONT_SIZE - 2}, zeroline=False)
-    fig.update_yaxes(title_font={"size": FONT_SIZE}, tickfont={"size": FONT_SIZE - 2}, zeroline=False)
+    fig.update_xaxes(HOUSE_AXIS)
+    fig.update_yaxes(HOUSE_AXIS)
     return fig
+
+
+HOUSE_AXIS = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}, "zeroline": False}
+"""What ``style_figure`` sets on every axis: projector-size title and tick fonts, no zero line."""
+
+
+def style_layout(*, title: str | None = None, height: int = 420, legend: bool = True) -> dict:
+    """The figure-level layout keys ``style_figure`` sets, as a plain dict (``title`` omitted if None)."""
+    layout = {
+        "font": {"size": FONT_SIZE},
+        "height": height,
+        "margin": {"l": 70, "r": 20, "t": 70 if title else 30, "b": 60},
+        "colorway": list(SEQUENCE),
+        "showlegend": legend,
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+        "hoverlabel": {"font": {"size": FONT_SIZE - 2}},
+    }
+    if title:
+        layout["title"] = {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": FONT_SIZE + 2}}
+    return layout
 
 
 def add_animation_controls(
@@ -128,10 +143,33 @@ def add_animation_controls(
     """
     if len(labels) != len(fig.frames):
         raise ValueError(f"labels must have one entry per frame ({len(fig.frames)}); got {len(labels)}")
-    play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
-    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     fig.update_layout(
-        updatemenus=[
+        animation_controls(labels, [frame.name for frame in fig.frames], prefix=prefix, frame_ms=frame_ms)
+    )
+    return fig
+
+
+def animation_controls(
+    labels: list[str],
+    frame_names: list[str],
+    *,
+    prefix: str = "Epoch ",
+    frame_ms: int = 120,
+    redraw: bool = True,
+) -> dict:
+    """The layout keys ``updatemenus`` and ``sliders`` of ``add_animation_controls``, as plain dicts.
+
+    One slider step per frame (``labels[i]`` shown, ``frame_names[i]`` animated to). ``redraw``
+    False lets plotly.js move scatter and bar traces without redrawing the whole figure.
+    """
+    if len(labels) != len(frame_names):
+        raise ValueError(
+            f"labels must have one entry per frame ({len(frame_names)}); got {len(labels)}"
+        )
+    play = {"frame": {"duration": frame_ms, "redraw": redraw}, "fromcurrent": True, "transition": {"duration": 0}}
+    pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
+    return {
+        "updatemenus": [
             {
                 "type": "buttons",
                 "direction": "left",
@@ -147,7 +185,7 @@ def add_animation_controls(
                 ],
             }
         ],
-        sliders=[
+        "sliders": [
             {
                 "active": 0,
                 "x": 0.18,
@@ -161,14 +199,13 @@ def add_animation_controls(
                     {
                         "label": label,
                         "method": "animate",
-                        "args": [[frame.name], {**pause, "frame": {"duration": 0, "redraw": True}}],
+                        "args": [[name], {**pause, "frame": {"duration": 0, "redraw": redraw}}],
                     }
-                    for label, frame in zip(labels, fig.frames)
+                    for label, name in zip(labels, frame_names)
                 ],
             }
         ],
-    )
-    return fig
+    }
 
 
 def figure_to_html(fig: go.Figure) -> str:
@@ -190,19 +227,20 @@ def figure_to_csv(fig: go.Figure) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["frame", "trace", "x", "y", "z"])
-    groups = [("", fig.data)] + [(frame.name, frame.data) for frame in fig.frames]
+    # Frames are read as plain dicts: fast_figure's unvalidated frames have no trace objects.
+    groups = [("", [trace.to_plotly_json() for trace in fig.data])] + [
+        (frame.name, frame.to_plotly_json().get("data") or []) for frame in fig.frames
+    ]
     for frame_name, traces in groups:
         for index, trace in enumerate(traces):
-            name = getattr(trace, "name", None) or f"trace {index}"
+            name = trace.get("name") or f"trace {index}"
             for row in _trace_rows(trace):
                 writer.writerow([frame_name, name, *row])
     return out.getvalue()
 
 
-def _trace_rows(trace):
-    z = getattr(trace, "z", None)
-    x = getattr(trace, "x", None)
-    y = getattr(trace, "y", None)
+def _trace_rows(trace: dict):
+    z, x, y = trace.get("z"), trace.get("x"), trace.get("y")
     if z is not None:
         for i, z_row in enumerate(z):
             for j, value in enumerate(z_row if hasattr(z_row, "__len__") else [z_row]):
@@ -310,10 +348,38 @@ def fast_figure(data: list, layout: dict, frames: list | None = None) -> go.Figu
     costs nothing at run time: with ``LOSSVIZ_VALIDATE_FIGURES`` set, as the test suite sets it,
     every figure any test or page run builds is validated and an invalid property raises.
     """
-    spec = {"data": data, "layout": layout}
-    if frames is not None:
-        spec["frames"] = frames
-    return go.Figure(spec, _validate=bool(os.environ.get(VALIDATE_ENV)))
+    validate = bool(os.environ.get(VALIDATE_ENV))
+    if validate or not frames:
+        spec = {"data": data, "layout": layout}
+        if frames is not None:
+            spec["frames"] = frames
+        return go.Figure(spec, _validate=validate)
+    fig = go.Figure({"data": data, "layout": layout}, _validate=False)
+    # go.Figure validates frames whatever _validate says (plotly's frames validator copies every
+    # go.Frame with validation on): ~100 ms for a 50-frame training animation, 8x the rest of
+    # the figure. The unvalidated frames are the same objects the validator would store;
+    # tests/test_figures_style.py checks that both paths give the same figure.
+    fig._frame_objs = tuple(go.Frame(frame, _validate=False) for frame in frames)
+    return fig
+
+
+def freeze_figure(fig: go.Figure) -> go.Figure:
+    """Mark ``fig`` finished and shared read-only: its plain-dict form is computed once, now.
+
+    ``st.plotly_chart`` turns a figure into a dict (``to_dict``: a deep copy of every trace and
+    the layout, arrays base64-encoded) on every run that draws it: 1–20 ms per figure, paid again
+    for a figure that a cache (``st.cache_resource``) hands back unchanged. A frozen figure
+    answers ``to_dict`` (and ``to_plotly_json``) with the dict made here. Neither the figure nor
+    that dict may be changed afterwards: ``st.plotly_chart``, ``figure_to_html``,
+    ``figure_to_csv``, ``describe_figure`` and ``present_figure`` only read them.
+    """
+    spec = fig.to_dict()
+
+    def frozen_dict() -> dict:
+        return spec
+
+    fig.to_dict = frozen_dict
+    return fig
 
 
 def present_figure(fig: go.Figure) -> go.Figure:

@@ -22,10 +22,12 @@ import plotly.graph_objects as go
 from lossviz.figures._style import (
     COLORS,
     FONT_SIZE,
+    HOUSE_AXIS,
     LINE_WIDTH,
-    add_animation_controls,
+    animation_controls,
     fast_figure,
     style_figure,
+    style_layout,
 )
 from lossviz.figures.twoneuron import _sig
 
@@ -245,9 +247,7 @@ def training_animation_figure(
         }
         for r in range(len(labels))
     ]
-    layout = {
-        "barmode": "stack",
-        "bargap": 0.05,
+    axes = {
         "xaxis": {"domain": [0.0, 0.42], "range": list(map(float, x_range)), "title": {"text": "feature x₁"}},
         "yaxis": {"domain": [0.0, 1.0], "range": list(map(float, y_range)), "title": {"text": "feature x₂"}},
         "xaxis2": {"domain": [0.6, 1.0], "anchor": "y2", "range": [-half, half], "title": {"text": "logit z"}},
@@ -255,49 +255,40 @@ def training_animation_figure(
         "xaxis3": {"domain": [0.6, 1.0], "anchor": "y3", "range": [0, 1], "title": {"text": "P(class 1)"}},
         "yaxis3": {"domain": [0.0, 0.38], "anchor": "x3", "range": [0, prob_top * 1.08], "title": {"text": "count"}},
     }
-    fig = fast_figure([*lines, *scatter, *bar_traces(0), stats], layout, frames)
-    style_figure(fig, title=title, height=height)
-    axis_font = {"title": {"font": {"size": FONT_SIZE}}, "tickfont": {"size": FONT_SIZE - 2}}
-    for name in ("xaxis", "xaxis2", "xaxis3", "yaxis", "yaxis2", "yaxis3"):
-        fig.layout[name].update(axis_font)
+    # The layout is written out as plain dicts (style_figure's house style, then this figure's
+    # own keys) and goes to fast_figure once: Plotly's validated setters cost more than the
+    # rest of the figure.
+    layout = {"barmode": "stack", "bargap": 0.05, **style_layout(title=title, height=height)}
+    for name, axis in axes.items():
+        layout[name] = {**axis, **HOUSE_AXIS, "title": {**axis["title"], **HOUSE_AXIS["title"]}}
     if bound is not None and math.isfinite(bound) and bound < half:
-        for x in (-bound, bound):
-            fig.add_shape(
-                type="line",
-                x0=x,
-                x1=x,
-                y0=0,
-                y1=1,
-                xref="x2",
-                yref="y2 domain",
-                line={"color": COLORS["neutral"], "width": 2, "dash": "dash"},
-            )
-        fig.add_annotation(
-            x=bound,
-            y=1,
-            xref="x2",
-            yref="y2 domain",
-            text=f"z* = ±{bound:.3g}",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": FONT_SIZE - 2},
-        )
+        line = {"color": COLORS["neutral"], "width": 2, "dash": "dash"}
+        layout["shapes"] = [
+            {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": "x2", "yref": "y2 domain", "line": line}
+            for x in (-bound, bound)
+        ]
+        layout["annotations"] = [
+            {
+                "x": bound,
+                "y": 1,
+                "xref": "x2",
+                "yref": "y2 domain",
+                "text": f"z* = ±{bound:.3g}",
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": FONT_SIZE - 2},
+            }
+        ]
     # The legend goes under the play controls, where it never covers the title or a panel.
-    fig.update_layout(
-        margin={"t": 60 if title else 30, "b": 250},
-        legend={"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.52, "yanchor": "top"},
-    )
-    add_animation_controls(fig, labels, frame_ms=frame_ms)
+    layout["margin"].update(t=60 if title else 30, b=250)
+    layout["legend"] = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": -0.52, "yanchor": "top"}
     # Scatter and bar traces move without a full redraw; below the axis titles, with the slider's
     # "Epoch" label clear of the buttons.
-    for button in fig.layout.updatemenus[0].buttons:
-        button.args[1]["frame"]["redraw"] = False
-    for step in fig.layout.sliders[0].steps:
-        step.args[1]["frame"]["redraw"] = False
-    fig.layout.updatemenus[0].update(y=-0.16)
-    fig.layout.sliders[0].update(y=-0.12, x=0.24, len=0.76)
-    return fig
+    layout.update(animation_controls(labels, labels, frame_ms=frame_ms, redraw=False))
+    layout["updatemenus"][0]["y"] = -0.16
+    layout["sliders"][0].update(y=-0.12, x=0.24, len=0.76)
+    return fast_figure([*lines, *scatter, *bar_traces(0), stats], layout, frames)
 
 
 def training_curves_figure(

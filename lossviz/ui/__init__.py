@@ -18,6 +18,7 @@ from lossviz.ui.layout import (
     presentation_requested,
     presentation_toggle,
     share_link,
+    shared_figures,
 )
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "presentation_toggle",
     "run_page",
     "share_link",
+    "shared_figures",
     "table_to_csv",
     "widgets",
 ]

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lossviz.figures import describe_figure
-from lossviz.figures._style import present_figure
+from lossviz.figures._style import freeze_figure, present_figure
 from lossviz.lessons import lesson_by_slug, next_lesson
 from lossviz.ui import widgets
 
@@ -39,6 +39,7 @@ __all__ = [
     "presentation_requested",
     "presentation_toggle",
     "share_link",
+    "shared_figures",
 ]
 
 PRESENT_KEY = "present"
@@ -66,6 +67,32 @@ def cached(func: Callable, *, max_entries: int = 128) -> Callable:
     every rerun pays for the cache lookup only.
     """
     return _cache_wrapper(func, max_entries)
+
+
+def shared_figures(*, max_entries: int) -> Callable[[Callable], Callable]:
+    """``st.cache_resource`` for a function that builds figures: one, or several in a tuple, list or dict.
+
+    One result per argument set, shared read-only by every session (building a Plotly figure
+    costs far more than looking it up), and every figure in it frozen (``freeze_figure``), so
+    the runs that draw it again skip turning it into a dict. Nothing may mutate the result.
+    """
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def build_and_freeze(*args, **kwargs):
+            result = func(*args, **kwargs)
+            if isinstance(result, dict):
+                values = result.values()
+            else:
+                values = result if isinstance(result, (tuple, list)) else (result,)
+            for value in values:
+                if isinstance(value, go.Figure):
+                    freeze_figure(value)
+            return result
+
+        return st.cache_resource(build_and_freeze, max_entries=max_entries, show_spinner=False)
+
+    return decorate
 
 
 @functools.lru_cache(maxsize=None)
