@@ -34,7 +34,7 @@ REPEAT_GRID = tuple(10.0 ** (k / 4) for k in range(21))
 
 curves_for = cached(fc.focal_curves)
 point_for = cached(fc.focal_point)
-run_for = cached(fc.train_imbalanced)
+run_for = cached(fc.train_imbalanced, max_entries=32)
 GRID = fc.p_t_grid()
 
 

@@ -46,8 +46,8 @@ DECAY_OPTIONS = [0.0, 0.001, 0.01, 0.1, 0.3]
 FRAMES = 50
 GRID = 40
 
-run_training = cached(tn.training_run)
-compare = cached(tn.compare_heads)
+run_training = cached(tn.training_run, max_entries=8)
+compare = cached(tn.compare_heads, max_entries=8)
 references = cached(tn.reference_runs)
 
 

@@ -37,7 +37,7 @@ MODEL_LABELS = {"logistic regression": "logistic", "MLP (16 tanh units)": "mlp"}
 LABEL_OPTIONS = ["y = 1 (positive)", "y = 0 (negative)"]
 
 plane_grid = cached(tn.logit_plane)
-compare = cached(tn.compare_heads)
+compare = cached(tn.compare_heads, max_entries=16)
 
 
 # Figures are cached as shared, read-only objects (shared_figures): building a Plotly figure costs

@@ -33,6 +33,7 @@ from lossviz._validation import as_float_array, check_in_range, check_nonnegativ
 from lossviz.activations import sigmoid
 from lossviz.losses import (
     _bce_logits_derivative,
+    _sigmoid_mse_derivative,
     bce,
     bce_with_logits,
     bce_with_logits_grad,
@@ -692,18 +693,13 @@ _FUNCTIONS: dict[str, tuple[Callable, Callable, Callable]] = {
 }
 
 
-def _sigmoid_mse_step(z: np.ndarray, y: np.ndarray) -> np.ndarray:
-    p = special.expit(z)
-    return 2.0 * (p - y) * p * special.expit(-z) / z.size
-
-
 # The per-step gradients of gradient_descent: the same kernels as bce_with_logits_grad and
 # sigmoid_mse_grad with reduction="mean", bit for bit, without re-checking inputs that were checked
 # once before the loop. The checks cost more than the arithmetic on a few dozen points, and a
 # 1000-step path runs the loop 1000 times per loss (tests/test_landscape.py compares the two).
 _STEP_GRADIENTS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
     "bce": lambda z, y: _bce_logits_derivative(z, y, None, None) / z.size,
-    "mse": _sigmoid_mse_step,
+    "mse": lambda z, y: _sigmoid_mse_derivative(z, y) / z.size,
 }
 
 

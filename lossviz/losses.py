@@ -326,9 +326,13 @@ def sigmoid_mse_grad(z, y, *, reduction: str = "mean"):
     """
     z, y = _check_pair(z, "z", y, "y")
     check_binary_targets(y, "y")
-    p = special.expit(z)
-    grad = 2.0 * (p - y) * p * special.expit(-z)
+    grad = _sigmoid_mse_derivative(z, y)
     return _scale(grad, check_reduction(reduction), grad.size)
+
+
+def _sigmoid_mse_derivative(z, y):
+    p = special.expit(z)
+    return 2.0 * (p - y) * p * special.expit(-z)
 
 
 # --------------------------------------------------------------------------------------------

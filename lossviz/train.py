@@ -33,6 +33,12 @@ from lossviz._validation import (
     check_nonnegative_scalar,
 )
 from lossviz.losses import (
+    _bce_logits_derivative,
+    _check_cross_entropy,
+    _cross_entropy,
+    _focal_terms,
+    _scale,
+    _sigmoid_mse_derivative,
     bce_with_logits,
     bce_with_logits_grad,
     cross_entropy,
@@ -584,6 +590,29 @@ class _Problem:
         if config.model == "mlp":
             self.lrs += [config.lr, config.lr]
             self.decays += [config.weight_decay, 0.0]
+        self._kernel = self._step_kernel(len(y))
+
+    def _step_kernel(self, n: int):
+        """d(mean loss)/dZ for one epoch's logits, from the loss's own kernel.
+
+        Bit for bit what the loss's ``*_grad`` function returns with reduction "mean" (the same
+        kernel and the same division), without re-checking targets and options on every epoch:
+        they are checked here, once, by calling that function. On 200 samples the checks cost
+        about as much as the arithmetic (tests/test_train.py compares the two).
+        """
+        k = 2 if self.softmax else 1
+        probe = np.zeros((n, k)) if self.softmax else np.zeros(n)
+        self._grad(probe, self.target, **self._options)
+        target, loss = self.target, self.config.loss
+        if loss == "ce":
+            checked = _check_cross_entropy(probe, target, -1, None, -100, self.config.label_smoothing)
+            return lambda z: _cross_entropy(z, *checked[1:], "mean", with_grad=True)[1]
+        if loss == "bce":
+            return lambda z: _scale(_bce_logits_derivative(z, target, None, None), "mean", z.size)
+        if loss == "mse":
+            return lambda z: _scale(_sigmoid_mse_derivative(z, target), "mean", z.size)
+        alpha, gamma = float(self.config.alpha), float(self.config.gamma)
+        return lambda z: _scale(_focal_terms(z, target, alpha, gamma)[1], "mean", z.size)
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         """Index targets for the softmax head; smoothed float targets y(1 − ls) + ls/2 otherwise."""
@@ -594,6 +623,12 @@ class _Problem:
 
     def grad(self, logits: np.ndarray) -> np.ndarray:
         """dL/dZ for logits Z of shape (n, k), mean reduction."""
+        if self.softmax:
+            return self._kernel(logits)
+        return self._kernel(logits[:, 0])[:, None]
+
+    def checked_grad(self, logits: np.ndarray) -> np.ndarray:
+        """``grad`` through the loss's public, input-checking ``*_grad`` function."""
         if self.softmax:
             return self._grad(logits, self.target, **self._options)
         return self._grad(logits[:, 0], self.target, **self._options)[:, None]

@@ -32,9 +32,14 @@ def test_surface_figure_for_squared_error(outlier):
     assert fig.layout.xaxis.title.text == "weight w" and fig.layout.yaxis.title.text == "bias b"
     assert tuple(fig.layout.xaxis.range) == ls.BOX and tuple(fig.layout.yaxis.range) == ls.BOX
     surface_z = np.asarray(fig.data[0].z, dtype=float)
-    assert surface_z.shape == (ls.GRID_SIZE, ls.GRID_SIZE) and np.all(np.isfinite(surface_z))
-    np.testing.assert_allclose(10 ** surface_z, land.surfaces["mse"].values, rtol=1e-5,
-                               err_msg="the map shows log10 of the loss")
+    shown = (ls.GRID_SIZE + 1) // 2
+    assert surface_z.shape == (shown, shown) and np.all(np.isfinite(surface_z))
+    np.testing.assert_allclose(10 ** surface_z, land.surfaces["mse"].values[::2, ::2], rtol=1e-5,
+                               err_msg="the map shows log10 of the loss, every second grid point")
+    assert fig.data[0].x[-1] == pytest.approx(ls.BOX[1]) and fig.data[0].y[0] == pytest.approx(ls.BOX[0]), (
+        "the thinned map keeps the grid's edges")
+    full = figs.surface_figure(land.surfaces["mse"], stride=1)
+    assert np.asarray(full.data[0].z).shape == (ls.GRID_SIZE, ls.GRID_SIZE)
     ticks = np.asarray(fig.data[0].colorbar.tickvals, dtype=float)
     assert ticks.size >= 2 and surface_z.min() - 1e-9 <= ticks.min() and ticks.max() <= surface_z.max() + 1e-9
     path_trace = next(t for t in fig.data if t.name == "gradient descent")

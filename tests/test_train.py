@@ -703,3 +703,30 @@ def test_loss_and_grad_and_init_errors():
         init_params(TrainConfig(), 0)
     with pytest.raises(ValueError, match=r"config must be a TrainConfig; got dict"):
         init_params({}, 2)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"head": "sigmoid", "loss": "bce"},
+        {"head": "sigmoid", "loss": "bce", "label_smoothing": 0.2},
+        {"head": "sigmoid", "loss": "mse"},
+        {"head": "sigmoid", "loss": "focal", "alpha": 0.25, "gamma": 2.0},
+        {"head": "sigmoid", "loss": "focal", "alpha": -1, "gamma": 0.5},
+        {"head": "softmax", "loss": "ce"},
+        {"head": "softmax", "loss": "ce", "label_smoothing": 0.1},
+    ],
+)
+def test_epoch_gradient_kernel_is_bit_for_bit_the_checked_loss_gradient(options):
+    from lossviz.train import _Problem
+
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 50)
+    config = TrainConfig(**options)
+    problem = _Problem(config, y)
+    for scale in (1.0, 30.0, 1e4):
+        logits = scale * rng.standard_normal((50, config.n_outputs))
+        fast, checked = problem.grad(logits), problem.checked_grad(logits)
+        assert fast.shape == checked.shape == logits.shape
+        np.testing.assert_array_equal(fast, checked)
+        assert np.isfinite(fast).all()
