@@ -19,6 +19,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    table,
     widgets,
 )
 
@@ -81,7 +82,7 @@ def marker_section(y: int, variable: str) -> None:
         m1.metric("∂CE/∂z (cross-entropy)", _fmt(r.ce_grad_z))
         m2.metric("∂MSE/∂z (squared error)", _fmt(r.mse_grad_z))
         m3.metric("ratio |∂CE/∂z| ÷ |∂MSE/∂z|", f"{r.ratio:.3g}×")
-        st.table(
+        table(
             {
                 "": ["cross-entropy", "squared error", "CE ÷ MSE (sizes)"],
                 "loss": [_fmt(r.ce), _fmt(r.mse), f"{r.ce / r.mse:.3g}×" if r.mse > 0 else "—"],
@@ -167,7 +168,7 @@ if facts is not None:
     t = facts.threshold
     side = "p < e⁻²" if y == 1 else "p > 1 − e⁻²"
     other_side = "p > e⁻²" if y == 1 else "p < 1 − e⁻²"
-    st.table(
+    table(
         {
             "The thread says": [
                 "MSE loss values are bounded in [0, 1].",

@@ -20,6 +20,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    table,
     widgets,
 )
 
@@ -92,7 +93,7 @@ def check_section() -> None:
             f"**Checked numerically** on {check.p.size} seeded samples: the mean NLL from scipy.stats against "
             "the loss from lossviz, scaled and shifted as derived above."
         )
-        st.table(
+        table(
             {
                 "distribution": [row.distribution for row in check.rows],
                 "mean NLL (scipy.stats)": [f"{row.mean_nll:.10f}" for row in check.rows],
@@ -104,7 +105,7 @@ def check_section() -> None:
             }
         )
         with st.expander("The samples"):
-            st.table(
+            table(
                 {
                     "p (Bernoulli, Gaussian mean)": [f"{v:.4f}" for v in check.p],
                     "y": [f"{v:g}" for v in check.y],

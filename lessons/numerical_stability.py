@@ -22,6 +22,7 @@ from lossviz.ui import (
     lesson_header,
     next_lesson_link,
     predict_then_reveal,
+    table,
     widgets,
 )
 
@@ -138,13 +139,13 @@ def breakdown_section(y: int) -> None:
         "and no logarithm ever sees a 0 that came from rounding."
     )
 
-    table = curves = None
+    breaks = curves = None
     with explain_errors("This range"):
-        table = break_table(y, z_max=z_max, dtype=dtype)
+        breaks = break_table(y, z_max=z_max, dtype=dtype)
         curves = loss_curves(formula_name, y, z_max=z_max, dtype=dtype)
     limits = limits32 if dtype == "float32" else limits64
 
-    if table is not None and curves is not None:
+    if breaks is not None and curves is not None:
         explain(
             f"**Where {dtype} gives up.** exp(x) overflows to inf for x > {limits.exp_overflow:.2f} and underflows "
             f"to 0 for x < {limits.exp_underflow:.2f}; 1 + exp(−z) rounds to exactly 1 for z ≥ {limits.sigmoid_one:.2f}, "
@@ -152,17 +153,17 @@ def breakdown_section(y: int) -> None:
             f"to the last float, for y = {y} on [−{z_max:g}, {z_max:g}]):"
         )
         names = list(stab.FORMULAS)
-        st.table(
+        table(
             {
                 "formula": [stab.FORMULAS[n].label for n in names],
                 "kind": ["stable" if stab.FORMULAS[n].stable else "naive" for n in names],
-                "z < 0": [_side_text(table[n], -1, z_max) for n in names],
-                "z > 0": [_side_text(table[n], 1, z_max) for n in names],
+                "z < 0": [_side_text(breaks[n], -1, z_max) for n in names],
+                "z > 0": [_side_text(breaks[n], 1, z_max) for n in names],
             }
         )
-        naive_fatal = {n: [b for b in table[n] if b.fatal] for n in names if not stab.FORMULAS[n].stable}
-        stable_fatal = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if b.fatal]
-        stable_zero = [b for n in names if stab.FORMULAS[n].stable for b in table[n] if not b.fatal]
+        naive_fatal = {n: [b for b in breaks[n] if b.fatal] for n in names if not stab.FORMULAS[n].stable}
+        stable_fatal = [b for n in names if stab.FORMULAS[n].stable for b in breaks[n] if b.fatal]
+        stable_zero = [b for n in names if stab.FORMULAS[n].stable for b in breaks[n] if not b.fatal]
         first_fatal = min((b for bs in naive_fatal.values() for b in bs), key=lambda b: abs(b.z), default=None)
         if first_fatal is not None:
             explain(
@@ -186,7 +187,7 @@ def breakdown_section(y: int) -> None:
                     else "They match the exact loss everywhere."
                 )
             )
-        half_fix = table["shifted-softmax-log"]
+        half_fix = breaks["shifted-softmax-log"]
         underflow_break = next((b for b in half_fix if b.fatal), None)
         if underflow_break is not None:
             explain(
@@ -367,7 +368,7 @@ digits are lost in 1 − σ(9.7), a difference of two numbers close to 1."""
 )
 st.code(stab.CORRECTED_SNIPPET, language="python")
 st.caption("Corrected and stable: the same loss written as max(X, 0) − X·y + log(1 + exp(−|X|)).")
-st.table(
+table(
     {
         "computed by": [
             "the seed's code (σ, then log)",
@@ -405,7 +406,7 @@ def seed_logit_section() -> None:
     with explain_errors("This logit"):
         rows = [seed_check([[seed_z], [0.0]], [[first], [1.0]]) for first in (0.0, 1.0)]
     if rows is not None:
-        st.table(
+        table(
             {
                 "first sample's label": ["0 (the seed's)", "1"],
                 "the seed's code": [f"{r.as_written:.6g}" for r in rows],

@@ -467,7 +467,7 @@ def cross_entropy_grad(
     "mean" divides by the same weight sum (or position count) as the loss.
     """
     check = _check_cross_entropy(z, target, axis, weight, ignore_index, label_smoothing)
-    return _cross_entropy(*check, check_reduction(reduction), with_grad=True)[1]
+    return _cross_entropy(*check, check_reduction(reduction), with_grad=True, with_value=False)[1]
 
 
 def cross_entropy_value_and_grad(
@@ -518,44 +518,68 @@ def _softmax_parts(logits):
 
 
 def _target_weights(target, weight, ignore_index):
-    """w_{y_i} per position (0 where ignored), the targets with ignored ones set to 0, the mask."""
+    """What index targets contribute, independent of the logits.
+
+    w_{y_i} per position (0 where ignored), the targets with ignored ones set to 0, the mask of
+    non-ignored positions, the "mean" divisor Σ w_{y_i}, and the index that picks each
+    position's target class out of an array with classes last.
+    """
     valid = target != ignore_index
     safe = np.where(valid, target, 0)
     w_y = valid.astype(np.float64) if weight is None else np.where(valid, weight[safe], 0.0)
-    return w_y, safe, valid
+    return w_y, safe, valid, w_y.sum(), (*np.indices(safe.shape, sparse=True), safe)
 
 
-def _cross_entropy(z, target, axis, weight, ignore_index, label_smoothing, is_index, reduction, *, with_grad):
+def _cross_entropy(
+    z,
+    target,
+    axis,
+    weight,
+    ignore_index,
+    label_smoothing,
+    is_index,
+    reduction,
+    *,
+    with_grad,
+    with_value=True,
+    index_targets=None,
+):
     """The reduced loss, and (``with_grad``) its gradient in z's layout, from one softmax pass.
 
     −log s_c = logsumexp(z) − z_c, so the loss never takes the log of a softmax that may have
     underflowed. "mean" divides by Σ w_{y_i} over non-ignored positions (index targets) or by
     the number of positions (probability targets), for the loss and the gradient alike.
+    ``with_value=False`` skips the loss (None is returned in its place); ``index_targets`` is
+    ``_target_weights(target, weight, ignore_index)`` made once by a caller that steps the same
+    targets many times (a training loop): the results are the same, bit for bit.
     """
     logits = _classes_last(z, axis)
     n_classes = logits.shape[-1]
     w = np.ones(n_classes) if weight is None else weight
     exp_shifted, total, lse = _softmax_parts(logits)
+    reduced = None
     if is_index:
-        w_y, safe, valid = _target_weights(target, weight, ignore_index)
-        divisor = w_y.sum()
-        nll = lse - np.take_along_axis(logits, safe[..., None], axis=-1)[..., 0]
-        value = (1.0 - label_smoothing) * w_y * nll
-        if label_smoothing:
-            smooth = w.sum() * lse - logits @ w  # Σ_c w_c·(−log s_c)
-            value += np.where(valid, label_smoothing / n_classes * smooth, 0.0)
+        w_y, safe, valid, divisor, target_index = index_targets or _target_weights(target, weight, ignore_index)
+        if with_value:
+            nll = lse - np.take_along_axis(logits, safe[..., None], axis=-1)[..., 0]
+            value = (1.0 - label_smoothing) * w_y * nll
+            if label_smoothing:
+                smooth = w.sum() * lse - logits @ w  # Σ_c w_c·(−log s_c)
+                value += np.where(valid, label_smoothing / n_classes * smooth, 0.0)
     else:
         t = _classes_last(target, axis)
         if label_smoothing:
             t = t * (1.0 - label_smoothing) + label_smoothing / n_classes
         wt = w * t
-        value = wt.sum(axis=-1) * lse - (wt * logits).sum(axis=-1)
+        if with_value:
+            value = wt.sum(axis=-1) * lse - (wt * logits).sum(axis=-1)
         divisor = lse.size
-    if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            reduced = float(np.sum(value) / divisor)
-    else:
-        reduced = reduce(value, reduction)
+    if with_value:
+        if reduction == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                reduced = float(np.sum(value) / divisor)
+        else:
+            reduced = reduce(value, reduction)
     if not with_grad:
         return reduced, None
     # Fold the "mean" divisor into the per-position coefficients: one pass over the logits fewer.
@@ -570,7 +594,7 @@ def _cross_entropy(z, target, axis, weight, ignore_index, label_smoothing, is_in
         else:
             grad = probs
             grad *= (coef / total)[..., None]
-        grad[(*np.indices(safe.shape, sparse=True), safe)] -= coef  # s_j − [j = y] at j = y
+        grad[target_index] -= coef  # s_j − [j = y] at j = y
     else:
         probs *= (scale / total)[..., None]
         grad = probs * wt.sum(axis=-1, keepdims=True)

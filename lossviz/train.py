@@ -39,6 +39,7 @@ from lossviz.losses import (
     _focal_terms,
     _scale,
     _sigmoid_mse_derivative,
+    _target_weights,
     bce_with_logits,
     bce_with_logits_grad,
     cross_entropy,
@@ -606,7 +607,10 @@ class _Problem:
         target, loss = self.target, self.config.loss
         if loss == "ce":
             checked = _check_cross_entropy(probe, target, -1, None, -100, self.config.label_smoothing)
-            return lambda z: _cross_entropy(z, *checked[1:], "mean", with_grad=True)[1]
+            index_targets = _target_weights(checked[1], None, -100)
+            return lambda z: _cross_entropy(
+                z, *checked[1:], "mean", with_grad=True, with_value=False, index_targets=index_targets
+            )[1]
         if loss == "bce":
             return lambda z: _scale(_bce_logits_derivative(z, target, None, None), "mean", z.size)
         if loss == "mse":

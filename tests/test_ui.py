@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -219,3 +221,25 @@ def test_shared_figures_builds_once_per_setting_and_freezes_every_figure():
     assert at.session_state["builds"] == [1.0, 1.5]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"][0]["name"] == "line"
+
+
+def table_app():
+    from lossviz.ui import table
+
+    table({"": ["cross-entropy", "a | b"], "loss": ["0.1", "$x$ *y* [l](//x)\nnext"]})
+
+
+def test_table_is_a_markdown_table_that_shows_every_cell_as_typed():
+    at = AppTest.from_function(table_app).run()
+    assert not at.exception
+    lines = at.markdown[0].value.split("\n")
+    assert len(lines) == 4, "header, separator, one line per row"
+    assert lines[1] == "| --- | --- |"
+    assert lines[3] == r"| a \| b | \$x\$ \*y\* \[l\]\(\/\/x\) next |"
+
+
+def test_table_refuses_columns_of_unequal_length():
+    from lossviz.ui import table
+
+    with pytest.raises(ValueError, match=r"columns must have equal lengths; got \[1, 2\]"):
+        table({"a": [1], "b": [1, 2]})

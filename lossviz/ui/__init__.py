@@ -19,6 +19,7 @@ from lossviz.ui.layout import (
     presentation_toggle,
     share_link,
     shared_figures,
+    table,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "run_page",
     "share_link",
     "shared_figures",
+    "table",
     "table_to_csv",
     "widgets",
 ]

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import html
 import json
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import plotly.graph_objects as go
@@ -21,6 +21,7 @@ from lossviz.figures import describe_figure
 from lossviz.figures._style import freeze_figure, present_figure
 from lossviz.lessons import lesson_by_slug, next_lesson
 from lossviz.ui import widgets
+from lossviz.ui.errors import markdown_literal
 
 __all__ = [
     "APP_WIDE_KEYS",
@@ -40,6 +41,7 @@ __all__ = [
     "presentation_toggle",
     "share_link",
     "shared_figures",
+    "table",
 ]
 
 PRESENT_KEY = "present"
@@ -228,6 +230,26 @@ def chart(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
     st.plotly_chart(
         fig, key=key, config=PLOTLY_CONFIG, theme="streamlit", width="stretch", alt=text or "Chart."
     )
+
+
+def table(columns: Mapping[str, Sequence]) -> None:
+    """Equal-length columns (header -> cells) as a table, every cell shown as typed.
+
+    A Markdown table: the same ``<table>`` with header cells that a screen reader walks in
+    ``st.table``, without the pandas DataFrame and Arrow conversion ``st.table`` makes of every
+    table on every rerun (3–4 ms each, more than the rest of a small section).
+    """
+    names = list(columns)
+    lengths = {len(columns[name]) for name in names}
+    if len(lengths) > 1:
+        raise ValueError(f"columns must have equal lengths; got {sorted(lengths)}")
+
+    def row(cells) -> str:
+        return "| " + " | ".join(markdown_literal(" ".join(str(cell).split())) for cell in cells) + " |"
+
+    rows = [row(names), "|" + " --- |" * len(names)]
+    rows += [row(cells) for cells in zip(*(columns[name] for name in names))]
+    st.markdown("\n".join(rows))
 
 
 def presentation_requested() -> bool:
