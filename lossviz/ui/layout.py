@@ -21,7 +21,7 @@ from lossviz.figures import describe_figure
 from lossviz.figures._style import freeze_figure, present_figure
 from lossviz.lessons import lesson_by_slug, next_lesson
 from lossviz.ui import widgets
-from lossviz.ui.errors import markdown_literal
+from lossviz.ui.errors import fragment, markdown_literal
 
 __all__ = [
     "APP_WIDE_KEYS",
@@ -139,7 +139,8 @@ _ACCESSIBILITY_HTML = """
   // Formulas, code and tables that scroll sideways on a narrow screen get into the Tab order, so a
   // keyboard can scroll them (WCAG 2.1.1; axe-core's scrollable-region-focusable). Only while they
   // really overflow: on a wide screen they stay out of the Tab order.
-  const SCROLLERS = ".katex-display, [data-testid='stMain'] pre, [data-testid='stTable'] > div";
+  const SCROLLERS = ".katex-display, [data-testid='stMain'] pre, [data-testid='stTable'] > div, "
+    + "[data-testid='stMarkdownContainer'] > table";
   // An element can start to overflow without any change to the DOM (its column narrows as the
   // layout settles), so each candidate is also watched for size changes.
   const resized = new ResizeObserver(() => update());
@@ -296,16 +297,16 @@ def is_presenting() -> bool:
 def explanation(label: str = EXPLANATION_LABEL) -> Iterator[None]:
     """Where a page writes its explanatory prose: shown in place, folded in presentation mode.
 
-    Normally a plain container; in presentation mode a closed ``st.expander`` (one click, or the
-    E key, or Tab to its summary and Enter/Space, opens it) so the projected view is controls and
-    charts. Printing opens every expander first (``page_styles``), so a handout holds the prose.
+    Normally in place, with no container around it (every element is one more message per
+    rerun); in presentation mode a closed ``st.expander`` (one click, or the E key, or Tab to
+    its summary and Enter/Space, opens it) so the projected view is controls and charts.
+    Printing opens every expander first (``page_styles``), so a handout holds the prose.
     """
     if is_presenting():
         with st.expander(f"{label} (press E)", expanded=False, icon=":material/notes:"):
             yield
     else:
-        with st.container():
-            yield
+        yield
 
 
 def explain(body: str, **kwargs) -> None:
@@ -374,11 +375,19 @@ def predict_then_reveal(
     answer: str,
     explanation: str,
     reveal: Callable[[], None] | None = None,
-) -> bool:
+) -> None:
     """Ask before showing: the learner picks an answer, then the explanation (and plot) appear.
 
-    Returns True once an answer has been picked, so the page can hold back what settles it.
+    A fragment of its own (nested in the section's, if any): picking an answer reruns only the
+    question and what it reveals, never the page or section around it, whose inputs it does not
+    change. ``reveal`` is called on every run once an answer is picked; on the fragment's own
+    reruns it is the one handed over by the last run of the page or section.
     """
+    _predict_then_reveal(question, tuple(options), key, answer, explanation, reveal)
+
+
+@fragment
+def _predict_then_reveal(question, options, key, answer, explanation, reveal) -> None:
     with st.container(border=True):
         st.markdown(f"**Predict first.** {question}")
         picked = widgets.radio(
@@ -386,14 +395,13 @@ def predict_then_reveal(
         )
         if picked is None:
             st.caption("Pick an answer to reveal what happens.")
-            return False
+            return
         if picked == answer:
             st.success(f"Right: {answer}. {explanation}", icon=":material/check_circle:")
         else:
             st.warning(f"Not quite: the answer is {answer}. {explanation}", icon=":material/lightbulb:")
         if reveal is not None:
             reveal()
-        return True
 
 
 def next_lesson_link(slug: str) -> None:
@@ -447,6 +455,9 @@ _PRINT_CSS = """
 
 _SCREEN_CSS = """
 @media screen { .lossviz-print-chart { display: none !important; } }
+/* Tables (lossviz.ui.table, Markdown tables) scroll sideways inside the page on a narrow screen,
+   as st.table's do, instead of widening it. */
+[data-testid="stMarkdownContainer"] > table { display: block; max-width: 100%; overflow-x: auto; }
 """
 
 _PRESENT_CSS = """
@@ -461,6 +472,8 @@ _PRESENT_CSS = """
 [data-testid="stMain"] [data-testid="stCaptionContainer"],
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p { font-size: 1.15rem !important; }
 [data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] td,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] th,
 [data-testid="stMain"] [data-testid="stDataFrame"] { font-size: 1.3rem !important; }
 [data-testid="stMain"] [data-testid="stMetricValue"],
 [data-testid="stMain"] [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p { font-size: 2.6rem !important; }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_tables import markdown_tables
 from streamlit.testing.v1 import AppTest
 
 from lossviz import curves as cv
@@ -52,7 +53,7 @@ def test_defaults_show_the_marker_numbers():
 
 def test_seed_claims_are_checked_on_the_page():
     at = open_page()
-    claims = at.table[1].value
+    claims = markdown_tables(at)[1]
     verdicts = list(claims["Verdict"])
     assert verdicts == ["True", "Size right, sign flipped", "True", "Misleading", "True"]
     computed = " ".join(claims["Computed"])
@@ -90,7 +91,7 @@ def test_label_zero_mirrors_the_seed_check():
     at = open_page({"cvm_y": "0", "cvm_p": "0.98"})
     shown = metrics(at)
     assert shown["∂CE/∂z (cross-entropy)"] == "0.98" and shown["ratio |∂CE/∂z| ÷ |∂MSE/∂z|"] == "25.5×"
-    assert "p = 0.8647 is where the CE loss passes 2" in " ".join(at.table[1].value["Computed"])  # 1 − e⁻²
+    assert "p = 0.8647 is where the CE loss passes 2" in " ".join(markdown_tables(at)[1]["Computed"])  # 1 − e⁻²
 
 
 def test_right_side_explanation():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markdown_tables import markdown_tables
 from streamlit.testing.v1 import AppTest
 
 from lossviz import landscape as ls
@@ -45,7 +46,7 @@ def test_defaults_state_the_descent_race_from_the_core():
 
 def test_likelihood_table_shows_zero_differences():
     at = open_page({"lik_sigma": "0.1"})
-    table = at.table[0].value
+    table = markdown_tables(at)[0]
     assert list(table["distribution"]) == ["Bernoulli(p)", "Categorical(softmax(z))", "Gaussian(mean p, σ = 0.1)"]
     for residual in table["NLL − (scale · loss + constant)"]:
         assert abs(float(residual)) < 1e-12
