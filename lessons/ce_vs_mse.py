@@ -41,26 +41,8 @@ lesson_header(
     "binary cross-entropy. Why does everyone use cross-entropy?",
 )
 
-# --------------------------------------------------------------------------------------------
-st.header("1. Move the prediction, read both gradients")
-left, middle = st.columns(2)
-with left:
-    label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="cvm_y")
-with middle:
-    variable = widgets.segmented_control(
-        "Marker moves along",
-        ["p", "z"],
-        default="p",
-        required=True,
-        key="cvm_var",
-        help="p is the predicted probability of class 1; z is the logit, p = σ(z).",
-    )
-y = 0 if label == "0" else 1
-variable = variable if variable in cv.VARIABLES else "p"
-
-
-# The marker slider drives this section only, so moving it reruns this fragment, not the page;
-# the label y also drives section 3, so it sits outside (a change there reruns the whole page).
+# The marker slider drives this section only, so moving it reruns this fragment, not the
+# sections around it.
 @fragment
 def marker_section(y: int, variable: str) -> None:
     if variable == "p":
@@ -121,93 +103,117 @@ def marker_section(y: int, variable: str) -> None:
             export_buttons(fig_grad, name=f"ce-vs-mse-gradient-{variable}-y{y}", key="cvm_exp_grad")
 
 
-marker_section(y, variable)
+# The label y and the marker's variable drive sections 1 and 3 (the formulas between them are
+# static): one fragment, so a change reruns these sections, not the page around them.
+@fragment
+def label_sections() -> None:
+    # --------------------------------------------------------------------------------------------
+    st.header("1. Move the prediction, read both gradients")
+    left, middle = st.columns(2)
+    with left:
+        label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="cvm_y")
+    with middle:
+        variable = widgets.segmented_control(
+            "Marker moves along",
+            ["p", "z"],
+            default="p",
+            required=True,
+            key="cvm_var",
+            help="p is the predicted probability of class 1; z is the logit, p = σ(z).",
+        )
+    y = 0 if label == "0" else 1
+    variable = variable if variable in cv.VARIABLES else "p"
 
-# --------------------------------------------------------------------------------------------
-st.header("2. The formulas")
-st.markdown("For one example with label y ∈ {0, 1} and predicted probability p = σ(z):")
-st.latex(r"\mathrm{CE}(p, y) = -\left[\,y \log p + (1 - y)\log(1 - p)\,\right]")
-st.latex(r"\mathrm{MSE}(p, y) = (p - y)^2")
-st.markdown("Differentiate with respect to p:")
-st.latex(r"\frac{\partial \mathrm{CE}}{\partial p} = -\frac{y}{p} + \frac{1-y}{1-p} = \frac{p - y}{p(1 - p)}")
-st.latex(r"\frac{\partial \mathrm{MSE}}{\partial p} = 2(p - y)")
-st.markdown("Through the sigmoid, the chain rule multiplies both by dp/dz = p(1 − p):")
-st.latex(r"\frac{\partial \mathrm{CE}}{\partial z} = \frac{p - y}{p(1-p)}\cdot p(1-p) = p - y")
-st.latex(r"\frac{\partial \mathrm{MSE}}{\partial z} = 2(p - y)\,p(1 - p)")
-explain(
-    "Cross-entropy's 1/(p(1 − p)) cancels the sigmoid's slope exactly; squared error keeps it. "
-    "The ratio of the two gradients is the same with respect to p and to z, because the same factor "
-    "multiplies both:"
-)
-st.latex(r"\frac{|\partial \mathrm{CE}|}{|\partial \mathrm{MSE}|} = \frac{1}{2p(1-p)} \;\ge\; 2")
-st.markdown("because p(1 − p) is at most 1/4 (at p = 1/2).")
+    marker_section(y, variable)
 
-facts = None
-with explain_errors("The seed check"):
-    # `facts` last: it gates everything below, so it is set only when all three succeeded.
-    seed_curves = lesson_curves(y, variable="p")
-    extreme = cv.marker_readout(cv.P_MIN if y == 1 else 1.0 - cv.P_MIN, y, variable="p")
-    facts = seed_facts(y)
-
-if facts is not None:
-    wrong_word = "p → 0" if y == 1 else "p → 1"
+    # --------------------------------------------------------------------------------------------
+    st.header("2. The formulas")
+    st.markdown("For one example with label y ∈ {0, 1} and predicted probability p = σ(z):")
+    st.latex(r"\mathrm{CE}(p, y) = -\left[\,y \log p + (1 - y)\log(1 - p)\,\right]")
+    st.latex(r"\mathrm{MSE}(p, y) = (p - y)^2")
+    st.markdown("Differentiate with respect to p:")
+    st.latex(r"\frac{\partial \mathrm{CE}}{\partial p} = -\frac{y}{p} + \frac{1-y}{1-p} = \frac{p - y}{p(1 - p)}")
+    st.latex(r"\frac{\partial \mathrm{MSE}}{\partial p} = 2(p - y)")
+    st.markdown("Through the sigmoid, the chain rule multiplies both by dp/dz = p(1 − p):")
+    st.latex(r"\frac{\partial \mathrm{CE}}{\partial z} = \frac{p - y}{p(1-p)}\cdot p(1-p) = p - y")
+    st.latex(r"\frac{\partial \mathrm{MSE}}{\partial z} = 2(p - y)\,p(1 - p)")
     explain(
-        f"Computed for y = {y} on {facts.grid_size:,} grid points: the smallest ratio is **{facts.min_ratio:.6g}**, at "
-        f"p = {facts.min_ratio_at:.4g}. With respect to z, |∂MSE/∂z| never exceeds "
-        f"**{facts.mse_grad_z_max:.4f}** (= 8/27, at p = {facts.mse_grad_z_argmax:.4f}), and as {wrong_word} "
-        f"it falls to {facts.mse_grad_z_wrong_end:.2g} (at p = {facts.wrong_end_p:.6g}) while |∂CE/∂z| "
-        f"approaches {facts.ce_grad_z_wrong_end:.6g}."
+        "Cross-entropy's 1/(p(1 − p)) cancels the sigmoid's slope exactly; squared error keeps it. "
+        "The ratio of the two gradients is the same with respect to p and to z, because the same factor "
+        "multiplies both:"
     )
+    st.latex(r"\frac{|\partial \mathrm{CE}|}{|\partial \mathrm{MSE}|} = \frac{1}{2p(1-p)} \;\ge\; 2")
+    st.markdown("because p(1 − p) is at most 1/4 (at p = 1/2).")
 
-    # ----------------------------------------------------------------------------------------
-    st.header("3. What the seed thread gets right and wrong")
-    explain(
-        "The accepted answer in the thread behind this lesson makes five claims about these curves. "
-        f"Each is checked here for y = {y} (switch the label above for the other case)."
-    )
-    t = facts.threshold
-    side = "p < e⁻²" if y == 1 else "p > 1 − e⁻²"
-    other_side = "p > e⁻²" if y == 1 else "p < 1 − e⁻²"
-    table(
-        {
-            "The thread says": [
-                "MSE loss values are bounded in [0, 1].",
-                "The gradient of MSE is 2(y − p), so its largest value is 2.",
-                "The gradient of cross-entropy is (p − y)/(p − p²).",
-                f"The cross-entropy gradient is larger than the MSE gradient whenever {side}.",
-                "The ratio is nonlinear in p, so a larger fixed learning rate cannot make up for it.",
-            ],
-            "Verdict": [
-                "True" if (facts.mse_loss_min == 0.0 and facts.mse_loss_max == 1.0) else "False",
-                "Size right, sign flipped" if facts.seed_mse_grad_negated else "Wrong",
-                "True" if facts.seed_ce_grad_error < 1e-9 else "Wrong",
-                "Misleading" if facts.ce_larger_share_beyond == 1.0 else "True",
-                "True" if extreme.ratio > facts.min_ratio else "False",
-            ],
-            "Computed": [
-                f"(p − y)² ranges from {facts.mse_loss_min:g} to {facts.mse_loss_max:g} for p in [0, 1].",
-                f"∂MSE/∂p = 2(p − y); 2(y − p) is its negative (the descent direction). "
-                f"Its size at p = {1 - y} is {facts.mse_grad_p_max:g}, the largest.",
-                f"It equals ∂CE/∂p from lossviz to a relative {facts.seed_ce_grad_error:.1e} on the grid.",
-                f"It is larger for every p: at {facts.ce_larger_share_beyond:.0%} of the grid points with "
-                f"{other_side} too, and the curves cross {facts.gradient_crossings.size} times. "
-                f"p = {t:.4f} is where the CE loss passes {cv.SEED_LEVEL:g} "
-                f"(CE there = {facts.ce_loss_at_threshold:.6g}; the loss curve crosses {cv.SEED_LEVEL:g} "
-                f"at p = {facts.ce_loss_crossing:.4f}), and {cv.SEED_LEVEL:g} is the largest MSE gradient: "
-                "a loss compared with a gradient.",
-                f"The ratio runs from {facts.min_ratio:.3g} at p = 1/2 to {extreme.ratio:.4g} at "
-                f"p = {extreme.p:g}: no single learning-rate factor matches it everywhere.",
-            ],
-        }
-    )
-    fig_seed = figs.seed_check_figure(seed_curves, facts)
-    chart(fig_seed, key="cvm_fig_seed")
-    export_buttons(fig_seed, name=f"ce-vs-mse-seed-check-y{y}", key="cvm_exp_seed")
-    explain(
-        f"On the log scale the blue curve |∂CE/∂p| stays above the dashed |∂MSE/∂p| everywhere: the smallest "
-        f"gap is the factor {facts.min_ratio:.3g} at p = 1/2. The dotted CE *loss* meets the grey line at "
-        f"{cv.SEED_LEVEL:g} exactly at p = {t:.4f}: that is all {'e⁻²' if y == 1 else '1 − e⁻²'} marks."
-    )
+    facts = None
+    with explain_errors("The seed check"):
+        # `facts` last: it gates everything below, so it is set only when all three succeeded.
+        seed_curves = lesson_curves(y, variable="p")
+        extreme = cv.marker_readout(cv.P_MIN if y == 1 else 1.0 - cv.P_MIN, y, variable="p")
+        facts = seed_facts(y)
+
+    if facts is not None:
+        wrong_word = "p → 0" if y == 1 else "p → 1"
+        explain(
+            f"Computed for y = {y} on {facts.grid_size:,} grid points: the smallest ratio is **{facts.min_ratio:.6g}**, at "
+            f"p = {facts.min_ratio_at:.4g}. With respect to z, |∂MSE/∂z| never exceeds "
+            f"**{facts.mse_grad_z_max:.4f}** (= 8/27, at p = {facts.mse_grad_z_argmax:.4f}), and as {wrong_word} "
+            f"it falls to {facts.mse_grad_z_wrong_end:.2g} (at p = {facts.wrong_end_p:.6g}) while |∂CE/∂z| "
+            f"approaches {facts.ce_grad_z_wrong_end:.6g}."
+        )
+
+        # ----------------------------------------------------------------------------------------
+        st.header("3. What the seed thread gets right and wrong")
+        explain(
+            "The accepted answer in the thread behind this lesson makes five claims about these curves. "
+            f"Each is checked here for y = {y} (switch the label above for the other case)."
+        )
+        t = facts.threshold
+        side = "p < e⁻²" if y == 1 else "p > 1 − e⁻²"
+        other_side = "p > e⁻²" if y == 1 else "p < 1 − e⁻²"
+        table(
+            {
+                "The thread says": [
+                    "MSE loss values are bounded in [0, 1].",
+                    "The gradient of MSE is 2(y − p), so its largest value is 2.",
+                    "The gradient of cross-entropy is (p − y)/(p − p²).",
+                    f"The cross-entropy gradient is larger than the MSE gradient whenever {side}.",
+                    "The ratio is nonlinear in p, so a larger fixed learning rate cannot make up for it.",
+                ],
+                "Verdict": [
+                    "True" if (facts.mse_loss_min == 0.0 and facts.mse_loss_max == 1.0) else "False",
+                    "Size right, sign flipped" if facts.seed_mse_grad_negated else "Wrong",
+                    "True" if facts.seed_ce_grad_error < 1e-9 else "Wrong",
+                    "Misleading" if facts.ce_larger_share_beyond == 1.0 else "True",
+                    "True" if extreme.ratio > facts.min_ratio else "False",
+                ],
+                "Computed": [
+                    f"(p − y)² ranges from {facts.mse_loss_min:g} to {facts.mse_loss_max:g} for p in [0, 1].",
+                    f"∂MSE/∂p = 2(p − y); 2(y − p) is its negative (the descent direction). "
+                    f"Its size at p = {1 - y} is {facts.mse_grad_p_max:g}, the largest.",
+                    f"It equals ∂CE/∂p from lossviz to a relative {facts.seed_ce_grad_error:.1e} on the grid.",
+                    f"It is larger for every p: at {facts.ce_larger_share_beyond:.0%} of the grid points with "
+                    f"{other_side} too, and the curves cross {facts.gradient_crossings.size} times. "
+                    f"p = {t:.4f} is where the CE loss passes {cv.SEED_LEVEL:g} "
+                    f"(CE there = {facts.ce_loss_at_threshold:.6g}; the loss curve crosses {cv.SEED_LEVEL:g} "
+                    f"at p = {facts.ce_loss_crossing:.4f}), and {cv.SEED_LEVEL:g} is the largest MSE gradient: "
+                    "a loss compared with a gradient.",
+                    f"The ratio runs from {facts.min_ratio:.3g} at p = 1/2 to {extreme.ratio:.4g} at "
+                    f"p = {extreme.p:g}: no single learning-rate factor matches it everywhere.",
+                ],
+            }
+        )
+        fig_seed = figs.seed_check_figure(seed_curves, facts)
+        chart(fig_seed, key="cvm_fig_seed")
+        export_buttons(fig_seed, name=f"ce-vs-mse-seed-check-y{y}", key="cvm_exp_seed")
+        explain(
+            f"On the log scale the blue curve |∂CE/∂p| stays above the dashed |∂MSE/∂p| everywhere: the smallest "
+            f"gap is the factor {facts.min_ratio:.3g} at p = 1/2. The dotted CE *loss* meets the grey line at "
+            f"{cv.SEED_LEVEL:g} exactly at p = {t:.4f}: that is all {'e⁻²' if y == 1 else '1 − e⁻²'} marks."
+        )
+
+
+label_sections()
 
 # --------------------------------------------------------------------------------------------
 st.header("4. Predict")

@@ -109,34 +109,6 @@ def predict_section() -> None:
 
 predict_section()
 
-# --------------------------------------------------------------------------------------------
-st.header("1. What (1 − p_t)^γ does to the loss and the gradient")
-# γ and α drive both sections, so they sit outside the fragments (a change reruns the page); the
-# example's label and p_t drive section 1 only and sit inside its fragment.
-c1, c2 = st.columns(2)
-with c1:
-    gamma = widgets.slider(
-        "Focusing parameter γ", 0.0, 5.0, 2.0, step=0.1, key="focal_gamma"
-    )
-with c2:
-    use_alpha = widgets.toggle(
-        "Use the α weight (off = torchvision's α < 0)", value=True, key="focal_alpha_on"
-    )
-    alpha_value = widgets.slider(
-        "α (the weight of positives; negatives get 1 − α)",
-        0.0,
-        1.0,
-        0.25,
-        step=0.05,
-        key="focal_alpha",
-        disabled=not use_alpha,
-    )
-alpha = alpha_value if use_alpha else -1.0
-gammas = (
-    fc.DEFAULT_GAMMAS if gamma in fc.DEFAULT_GAMMAS else (*fc.DEFAULT_GAMMAS, gamma)
-)
-
-
 @fragment
 def example_section(gamma: float, alpha: float, alpha_value: float, gammas: tuple) -> None:
     e1, e2 = st.columns(2)
@@ -234,32 +206,6 @@ def example_section(gamma: float, alpha: float, alpha_value: float, gammas: tupl
         )
 
 
-example_section(gamma, alpha, alpha_value, gammas)
-
-st.subheader("Which class does α weight?")
-pos, neg = fc.alpha_t(0.25, 1), fc.alpha_t(0.25, 0)
-explain(
-    f"In torchvision (and in Lin et al., 2017) α_t = α for positives (y = 1) and 1 − α for negatives. The default "
-    f"α = 0.25 therefore weights a positive by **{pos:g}** and a negative by **{neg:g}**: it *down*-weights the "
-    f"positives, usually the rare class, {neg / pos:g} to 1. It is not a class-frequency weight. The paper "
-    "reports α = 0.25 working best together with γ = 2 (its Table 1), noting that lower α suits higher γ: once "
-    "the easy negatives are down-weighted, less emphasis needs to be placed on the positives. Section 2 shows "
-    "what α does on a toy set."
-)
-if alpha >= 0:
-    st.caption(
-        f"Your α = {alpha_value:g}: positives × {fc.alpha_t(alpha, 1):g}, negatives × {fc.alpha_t(alpha, 0):g}."
-    )
-else:
-    st.caption("Your α weighting is off: positives and negatives both × 1.")
-
-# --------------------------------------------------------------------------------------------
-st.header("2. Cross-entropy vs focal loss on imbalanced data")
-explain(
-    "Logistic regression, full-batch gradient descent (learning rate 2, 300 epochs) on the *imbalanced* toy set: "
-    "400 points, 5 % positives. One model is trained with cross-entropy, one with focal loss at your γ and α. "
-    "A point is **easy** when its p_t > 0.9."
-)
 # The data set seed and m drive this section only: moving them reruns this fragment, not the page.
 @fragment
 def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
@@ -387,6 +333,64 @@ def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
         )
 
 
-training_section(gamma, alpha, alpha_value)
+# γ and α drive sections 1 and 2 (the example, the α note and the training run): one fragment,
+# so a change reruns these sections, not the page around them.
+@fragment
+def gamma_sections() -> None:
+    # --------------------------------------------------------------------------------------------
+    st.header("1. What (1 − p_t)^γ does to the loss and the gradient")
+    # The example's label and p_t drive section 1 only and sit inside its own (nested) fragment.
+    c1, c2 = st.columns(2)
+    with c1:
+        gamma = widgets.slider(
+            "Focusing parameter γ", 0.0, 5.0, 2.0, step=0.1, key="focal_gamma"
+        )
+    with c2:
+        use_alpha = widgets.toggle(
+            "Use the α weight (off = torchvision's α < 0)", value=True, key="focal_alpha_on"
+        )
+        alpha_value = widgets.slider(
+            "α (the weight of positives; negatives get 1 − α)",
+            0.0,
+            1.0,
+            0.25,
+            step=0.05,
+            key="focal_alpha",
+            disabled=not use_alpha,
+        )
+    alpha = alpha_value if use_alpha else -1.0
+    gammas = (
+        fc.DEFAULT_GAMMAS if gamma in fc.DEFAULT_GAMMAS else (*fc.DEFAULT_GAMMAS, gamma)
+    )
+    example_section(gamma, alpha, alpha_value, gammas)
+
+    st.subheader("Which class does α weight?")
+    pos, neg = fc.alpha_t(0.25, 1), fc.alpha_t(0.25, 0)
+    explain(
+        f"In torchvision (and in Lin et al., 2017) α_t = α for positives (y = 1) and 1 − α for negatives. The default "
+        f"α = 0.25 therefore weights a positive by **{pos:g}** and a negative by **{neg:g}**: it *down*-weights the "
+        f"positives, usually the rare class, {neg / pos:g} to 1. It is not a class-frequency weight. The paper "
+        "reports α = 0.25 working best together with γ = 2 (its Table 1), noting that lower α suits higher γ: once "
+        "the easy negatives are down-weighted, less emphasis needs to be placed on the positives. Section 2 shows "
+        "what α does on a toy set."
+    )
+    if alpha >= 0:
+        st.caption(
+            f"Your α = {alpha_value:g}: positives × {fc.alpha_t(alpha, 1):g}, negatives × {fc.alpha_t(alpha, 0):g}."
+        )
+    else:
+        st.caption("Your α weighting is off: positives and negatives both × 1.")
+
+    # --------------------------------------------------------------------------------------------
+    st.header("2. Cross-entropy vs focal loss on imbalanced data")
+    explain(
+        "Logistic regression, full-batch gradient descent (learning rate 2, 300 epochs) on the *imbalanced* toy set: "
+        "400 points, 5 % positives. One model is trained with cross-entropy, one with focal loss at your γ and α. "
+        "A point is **easy** when its p_t > 0.9."
+    )
+    training_section(gamma, alpha, alpha_value)
+
+
+gamma_sections()
 
 next_lesson_link(SLUG)

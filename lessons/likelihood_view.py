@@ -148,25 +148,9 @@ def predict_section() -> None:
 
 predict_section()
 
-# --------------------------------------------------------------------------------------------
-st.header("3. Loss surfaces over (w, b)")
-explain(
-    "The model is p = σ(w·x + b) on a tiny 1-D data set; every point of a map below is the mean loss over "
-    "the data for one (w, b). Pick a start and watch gradient descent on each surface."
-)
-# The data set drives sections 3 to 5, so it sits outside the fragments (a change reruns the page);
-# the learning rate, steps and start drive the descent in section 3 only, inside its fragment.
-kind = widgets.segmented_control(
-    "Data set", list(ls.DATASET_PRESETS), default="separable", required=True, key="lik_data"
-)
-kind = kind if kind in ls.DATASET_PRESETS else "separable"
-st.caption(ls.DATASET_PRESETS[kind].capitalize() + ".")
 
-land = None
-with explain_errors("This data set"):
-    land = lesson_landscape(kind)
-
-
+# The learning rate, steps and start drive the descent in section 3 only: a change reruns this
+# (nested) fragment.
 @fragment
 def descent_section(kind: str, land) -> None:
     c1, c2 = st.columns([2, 3])
@@ -239,111 +223,134 @@ def descent_section(kind: str, land) -> None:
     )
 
 
-if land is not None:
-    descent_section(kind, land)
+# The data set drives sections 3 to 5 (the surfaces, the descent and the claims checked on
+# them): one fragment, so a change reruns these sections, not the page around them.
+@fragment
+def landscape_sections() -> None:
+    # --------------------------------------------------------------------------------------------
+    st.header("3. Loss surfaces over (w, b)")
+    explain(
+        "The model is p = σ(w·x + b) on a tiny 1-D data set; every point of a map below is the mean loss over "
+        "the data for one (w, b). Pick a start and watch gradient descent on each surface."
+    )
+    kind = widgets.segmented_control(
+        "Data set", list(ls.DATASET_PRESETS), default="separable", required=True, key="lik_data"
+    )
+    kind = kind if kind in ls.DATASET_PRESETS else "separable"
+    st.caption(ls.DATASET_PRESETS[kind].capitalize() + ".")
 
-    data = land.data
-    # ----------------------------------------------------------------------------------------
-    st.header("4. Convex or not: computed")
-    bce_s, mse_s = land.surfaces["bce"], land.surfaces["mse"]
-    n_points = bce_s.values.size
-    explain(
-        "A smooth function is convex exactly when its Hessian has no negative eigenvalue anywhere. Per sample, "
-        "ℓ''(z) = p(1 − p) ≥ 0 for cross-entropy; for squared error ℓ''(z) = 2p(1 − p)[p(1 − p) + "
-        "(p − y)(1 − 2p)], which for y = 1 is 2p(1 − p)²(3p − 1): negative wherever p < 1/3."
-    )
-    st.latex(r"H(w,b) = \frac1n\sum_i \ell''(z_i)\begin{pmatrix} x_i^2 & x_i \\ x_i & 1\end{pmatrix}")
-    st.caption("with zᵢ = w·xᵢ + b, the chain rule applied twice.")
-    bce_neg, mse_neg = bce_s.negative_fraction, mse_s.negative_fraction
-    explain(
-        f"- **Cross-entropy**: the smaller Hessian eigenvalue is negative at {bce_neg:.1%} of the "
-        f"{n_points:,} grid points (its smallest value is {bce_s.min_curvature.min():.2g}): convex.\n"
-        f"- **Squared error**: negative at **{mse_neg:.1%}** of the grid, down to {mse_s.min_curvature.min():.3g}."
-    )
-    witness = land.witnesses["mse"]
-    if witness is not None:
-        explain(
-            "A check with loss values alone, no derivatives: on the segment from "
-            f"(w, b) = ({witness.start[0]:.2f}, {witness.start[1]:.2f}) to ({witness.end[0]:.2f}, "
-            f"{witness.end[1]:.2f}) the squared error is {witness.value_start:.4f} and {witness.value_end:.4f} "
-            f"at the ends, so the chord's midpoint is at {(witness.value_start + witness.value_end) / 2:.4f}; "
-            f"the loss at the midpoint is {witness.value_midpoint:.4f}, **{witness.gap:.4f} above the chord**. "
-            "A convex function never does that."
-        )
-    explain(
-        f"**Plateaus.** Where |∇L| < 0.001 while the loss is more than 0.05 above its best value on the grid, "
-        f"gradient descent crawls although it is far from done: {land.plateaus['mse']:.1%} of the "
-        f"squared-error grid and {land.plateaus['bce']:.1%} of the cross-entropy grid."
-    )
+    land = None
+    with explain_errors("This data set"):
+        land = lesson_landscape(kind)
 
-    # ----------------------------------------------------------------------------------------
-    st.header("5. Multiple local minima? Checking the thread")
-    explain(
-        'Seed 003 says squared error with a sigmoid gives "a non-convex cost function with multiple local '
-        'minima". Non-convex: true, computed above. For the minima, every grid point was followed downhill '
-        "and the end points refined (L-BFGS-B with the analytic gradient) inside the box "
-        f"[{ls.BOX[0]:g}, {ls.BOX[1]:g}]²:"
-    )
-    for loss in ("bce", "mse"):
-        outcomes = land.outcomes[loss]
-        lines = []
-        for outcome in outcomes:
-            if outcome.on_edge:
-                where = "on the box's border, where the loss keeps falling further out"
-            elif outcome.is_local_minimum:
-                where = f"a finite local minimum (gradient {outcome.grad_norm:.1e}, Hessian positive definite)"
-            else:
-                where = "inside the box, but not a strict minimum"
-            lines.append(
-                f"  - loss {outcome.value:.4g} at (w, b) = ({outcome.w:.2f}, {outcome.b:.2f}), "
-                f"accuracy {outcome.accuracy:.0%}, reached from {outcome.share:.0%} of the grid; {where}"
-            )
-        count = len(outcomes)
-        summary = "one place" if count == 1 else f"{count} different places"
-        st.markdown(f"- **{NAMES[loss].capitalize()}**: descent ends in {summary}.\n" + "\n".join(lines))
-    mse_outcomes = land.outcomes["mse"]
-    finite = [o for o in mse_outcomes if o.is_local_minimum]
-    if len(mse_outcomes) == 1:
-        verdict = (
-            "**Verdict for this data**: non-convex, yes; multiple local minima, no. Squared-error descent ends "
-            "in one place from every start. What hurts is the plateaus, which slow gradient descent to a crawl."
-        )
-    else:
-        accuracies = [o.accuracy for o in mse_outcomes]
-        verdict = (
-            "**Verdict for this data**: non-convex, yes; and where squared-error descent ends **depends on the "
-            f"start**: {len(mse_outcomes)} outcomes, whose training accuracy ranges from {min(accuracies):.0%} "
-            f"to {max(accuracies):.0%}. "
-        )
-        valleys = len(mse_outcomes) - len(finite)
-        if not finite:
-            verdict += (
-                "None of them is a finite local minimum: each lies on the box's border, a valley along which "
-                "the loss keeps falling further out. Separate valleys rather than separate minima."
-            )
-        elif valleys:
-            verdict += (
-                f"{len(finite)} {'is a finite local minimum' if len(finite) == 1 else 'are finite local minima'}; "
-                f"{'the other lies' if valleys == 1 else f'the other {valleys} lie'} on the box's border, "
-                "a valley along which the loss keeps falling further out."
-            )
-    explain(verdict)
-    if finite and land.mse_limit < finite[0].value:
+    if land is not None:
+        descent_section(kind, land)
+
+        data = land.data
+        # ----------------------------------------------------------------------------------------
+        st.header("4. Convex or not: computed")
+        bce_s, mse_s = land.surfaces["bce"], land.surfaces["mse"]
+        n_points = bce_s.values.size
         explain(
-            f"The finite squared-error minimum ({finite[0].value:.4f}) is not even the best value: far out along "
-            f"the best threshold every p becomes exactly 0 or 1 and the squared error approaches the error rate, "
-            f"{land.mse_limit:.4f}."
+            "A smooth function is convex exactly when its Hessian has no negative eigenvalue anywhere. Per sample, "
+            "ℓ''(z) = p(1 − p) ≥ 0 for cross-entropy; for squared error ℓ''(z) = 2p(1 − p)[p(1 − p) + "
+            "(p − y)(1 − 2p)], which for y = 1 is 2p(1 − p)²(3p − 1): negative wherever p < 1/3."
         )
-    bce_count = len(land.outcomes["bce"])
-    explain(
-        "Cross-entropy is convex, so every local minimum is a global one: here descent ends in "
-        + ("one place" if bce_count == 1 else f"{bce_count} places")
-        + (
-            ", on the border, because on separable data its best loss is only reached as w → ∞ "
-            '(the lesson "Why BCE pushes logits to extremes" is about exactly this).'
-            if data.separable
-            else "."
+        st.latex(r"H(w,b) = \frac1n\sum_i \ell''(z_i)\begin{pmatrix} x_i^2 & x_i \\ x_i & 1\end{pmatrix}")
+        st.caption("with zᵢ = w·xᵢ + b, the chain rule applied twice.")
+        bce_neg, mse_neg = bce_s.negative_fraction, mse_s.negative_fraction
+        explain(
+            f"- **Cross-entropy**: the smaller Hessian eigenvalue is negative at {bce_neg:.1%} of the "
+            f"{n_points:,} grid points (its smallest value is {bce_s.min_curvature.min():.2g}): convex.\n"
+            f"- **Squared error**: negative at **{mse_neg:.1%}** of the grid, down to {mse_s.min_curvature.min():.3g}."
         )
-    )
+        witness = land.witnesses["mse"]
+        if witness is not None:
+            explain(
+                "A check with loss values alone, no derivatives: on the segment from "
+                f"(w, b) = ({witness.start[0]:.2f}, {witness.start[1]:.2f}) to ({witness.end[0]:.2f}, "
+                f"{witness.end[1]:.2f}) the squared error is {witness.value_start:.4f} and {witness.value_end:.4f} "
+                f"at the ends, so the chord's midpoint is at {(witness.value_start + witness.value_end) / 2:.4f}; "
+                f"the loss at the midpoint is {witness.value_midpoint:.4f}, **{witness.gap:.4f} above the chord**. "
+                "A convex function never does that."
+            )
+        explain(
+            f"**Plateaus.** Where |∇L| < 0.001 while the loss is more than 0.05 above its best value on the grid, "
+            f"gradient descent crawls although it is far from done: {land.plateaus['mse']:.1%} of the "
+            f"squared-error grid and {land.plateaus['bce']:.1%} of the cross-entropy grid."
+        )
+
+        # ----------------------------------------------------------------------------------------
+        st.header("5. Multiple local minima? Checking the thread")
+        explain(
+            'Seed 003 says squared error with a sigmoid gives "a non-convex cost function with multiple local '
+            'minima". Non-convex: true, computed above. For the minima, every grid point was followed downhill '
+            "and the end points refined (L-BFGS-B with the analytic gradient) inside the box "
+            f"[{ls.BOX[0]:g}, {ls.BOX[1]:g}]²:"
+        )
+        for loss in ("bce", "mse"):
+            outcomes = land.outcomes[loss]
+            lines = []
+            for outcome in outcomes:
+                if outcome.on_edge:
+                    where = "on the box's border, where the loss keeps falling further out"
+                elif outcome.is_local_minimum:
+                    where = f"a finite local minimum (gradient {outcome.grad_norm:.1e}, Hessian positive definite)"
+                else:
+                    where = "inside the box, but not a strict minimum"
+                lines.append(
+                    f"  - loss {outcome.value:.4g} at (w, b) = ({outcome.w:.2f}, {outcome.b:.2f}), "
+                    f"accuracy {outcome.accuracy:.0%}, reached from {outcome.share:.0%} of the grid; {where}"
+                )
+            count = len(outcomes)
+            summary = "one place" if count == 1 else f"{count} different places"
+            st.markdown(f"- **{NAMES[loss].capitalize()}**: descent ends in {summary}.\n" + "\n".join(lines))
+        mse_outcomes = land.outcomes["mse"]
+        finite = [o for o in mse_outcomes if o.is_local_minimum]
+        if len(mse_outcomes) == 1:
+            verdict = (
+                "**Verdict for this data**: non-convex, yes; multiple local minima, no. Squared-error descent ends "
+                "in one place from every start. What hurts is the plateaus, which slow gradient descent to a crawl."
+            )
+        else:
+            accuracies = [o.accuracy for o in mse_outcomes]
+            verdict = (
+                "**Verdict for this data**: non-convex, yes; and where squared-error descent ends **depends on the "
+                f"start**: {len(mse_outcomes)} outcomes, whose training accuracy ranges from {min(accuracies):.0%} "
+                f"to {max(accuracies):.0%}. "
+            )
+            valleys = len(mse_outcomes) - len(finite)
+            if not finite:
+                verdict += (
+                    "None of them is a finite local minimum: each lies on the box's border, a valley along which "
+                    "the loss keeps falling further out. Separate valleys rather than separate minima."
+                )
+            elif valleys:
+                verdict += (
+                    f"{len(finite)} {'is a finite local minimum' if len(finite) == 1 else 'are finite local minima'}; "
+                    f"{'the other lies' if valleys == 1 else f'the other {valleys} lie'} on the box's border, "
+                    "a valley along which the loss keeps falling further out."
+                )
+        explain(verdict)
+        if finite and land.mse_limit < finite[0].value:
+            explain(
+                f"The finite squared-error minimum ({finite[0].value:.4f}) is not even the best value: far out along "
+                f"the best threshold every p becomes exactly 0 or 1 and the squared error approaches the error rate, "
+                f"{land.mse_limit:.4f}."
+            )
+        bce_count = len(land.outcomes["bce"])
+        explain(
+            "Cross-entropy is convex, so every local minimum is a global one: here descent ends in "
+            + ("one place" if bce_count == 1 else f"{bce_count} places")
+            + (
+                ", on the border, because on separable data its best loss is only reached as w → ∞ "
+                '(the lesson "Why BCE pushes logits to extremes" is about exactly this).'
+                if data.separable
+                else "."
+            )
+        )
+
+
+landscape_sections()
 
 next_lesson_link(SLUG)

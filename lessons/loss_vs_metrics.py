@@ -251,57 +251,64 @@ def predict_section() -> None:
 
 predict_section()
 
-# --------------------------------------------------------------------------------------------
-st.header("1. A training run")
-s1, s2 = st.columns([2, 1])
-with s1:
-    scenario_label = widgets.segmented_control(
-        "Data",
-        list(SCENARIO_CHOICES),
-        default="Wrong labels in validation only",
-        required=True,
-        wrap=True,
-        key="lvm_scenario",
-    )
-scenario_name = SCENARIO_CHOICES.get(scenario_label, "confident-mistakes")
-scenario = ovf.SCENARIOS[scenario_name]
-noise = scenario.val_label_noise
-with s2:
-    if scenario_name == "confident-mistakes":
-        noise_text = widgets.select_slider(
-            "Annotation errors in the validation labels (%)",
-            NOISE_LEVELS,
-            value="5",
-            key="lvm_noise",
-            help="This share of the validation labels is flipped after the split; the training labels are clean.",
+# The scenario and the label noise drive sections 1 and 2: one fragment, so a change reruns
+# these sections, not the page around them.
+@fragment
+def scenario_sections() -> None:
+    # --------------------------------------------------------------------------------------------
+    st.header("1. A training run")
+    s1, s2 = st.columns([2, 1])
+    with s1:
+        scenario_label = widgets.segmented_control(
+            "Data",
+            list(SCENARIO_CHOICES),
+            default="Wrong labels in validation only",
+            required=True,
+            wrap=True,
+            key="lvm_scenario",
         )
-        noise = float(noise_text) / 100 if noise_text in NOISE_LEVELS else scenario.val_label_noise
-    else:
-        st.caption("This data set has labels flipped at the same rate in its training and validation parts.")
+    scenario_name = SCENARIO_CHOICES.get(scenario_label, "confident-mistakes")
+    scenario = ovf.SCENARIOS[scenario_name]
+    noise = scenario.val_label_noise
+    with s2:
+        if scenario_name == "confident-mistakes":
+            noise_text = widgets.select_slider(
+                "Annotation errors in the validation labels (%)",
+                NOISE_LEVELS,
+                value="5",
+                key="lvm_noise",
+                help="This share of the validation labels is flipped after the split; the training labels are clean.",
+            )
+            noise = float(noise_text) / 100 if noise_text in NOISE_LEVELS else scenario.val_label_noise
+        else:
+            st.caption("This data set has labels flipped at the same rate in its training and validation parts.")
 
-run = verdict = None
-with explain_errors("This configuration"):
-    run = run_scenario(scenario_name, val_label_noise=noise)
-    verdict = ovf.curve_verdict(run)
+    run = verdict = None
+    with explain_errors("This configuration"):
+        run = run_scenario(scenario_name, val_label_noise=noise)
+        verdict = ovf.curve_verdict(run)
 
-if run is not None and verdict is not None:
-    n_val = run.y_val.size
-    n_errors = int(run.annotation_error.sum())
-    if scenario_name == "confident-mistakes":
-        explain(
-            f"Logistic regression trained with binary cross-entropy (full batch, learning rate "
-            f"{run.learning_rate:g}) on {run.n_train} clean points, {run.train_positive_fraction:.0%} of them "
-            "positive, with a small gap between the classes. The "
-            f"validation set has {n_val} points drawn the same way, but {n_errors} of their labels "
-            f"({noise:.1%}) are annotation errors: flipped after the fact, as happens when people label data."
-        )
-    else:
-        explain(
-            f"Logistic regression trained with binary cross-entropy on {run.n_train} points whose labels are "
-            f"{run.train_label_noise:.0%} wrong, and validated on {n_val} points with the same noise: a model too "
-            "simple to memorise the wrong labels, the situation of seed 003's second question."
-        )
-    epoch_section(scenario_name, scenario, noise, run, verdict, n_val, n_errors)
+    if run is not None and verdict is not None:
+        n_val = run.y_val.size
+        n_errors = int(run.annotation_error.sum())
+        if scenario_name == "confident-mistakes":
+            explain(
+                f"Logistic regression trained with binary cross-entropy (full batch, learning rate "
+                f"{run.learning_rate:g}) on {run.n_train} clean points, {run.train_positive_fraction:.0%} of them "
+                "positive, with a small gap between the classes. The "
+                f"validation set has {n_val} points drawn the same way, but {n_errors} of their labels "
+                f"({noise:.1%}) are annotation errors: flipped after the fact, as happens when people label data."
+            )
+        else:
+            explain(
+                f"Logistic regression trained with binary cross-entropy on {run.n_train} points whose labels are "
+                f"{run.train_label_noise:.0%} wrong, and validated on {n_val} points with the same noise: a model too "
+                "simple to memorise the wrong labels, the situation of seed 003's second question."
+            )
+        epoch_section(scenario_name, scenario, noise, run, verdict, n_val, n_errors)
+
+
+scenario_sections()
 
 # --------------------------------------------------------------------------------------------
 st.header("3. The formulas")

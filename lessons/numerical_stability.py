@@ -96,12 +96,6 @@ def predict_float32() -> None:
 
 predict_float32()
 
-# The label drives sections 1 and 2, so it sits outside the fragments (a change reruns the page);
-# the float type, range, formula and axis drive section 1 only, inside its fragment.
-label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="num_y")
-y = 0 if label == "0" else 1
-
-
 @fragment
 def breakdown_section(y: int) -> None:
     c1, c3 = st.columns([1, 2])
@@ -237,17 +231,6 @@ def breakdown_section(y: int) -> None:
             )
 
 
-breakdown_section(y)
-
-# --------------------------------------------------------------------------------------------
-st.header("2. Keras' epsilon: what clipping probabilities does to the loss and its gradient")
-explain(
-    "A loss that receives probabilities cannot take log(0), so Keras clips them first "
-    "(`binary_crossentropy` with `from_logits=False`):"
-)
-st.latex(r"\hat p=\operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
-st.latex(r"\ell=-\left[y\log\hat p+(1-y)\log(1-\hat p)\right]\ \le\ -\log\varepsilon")
-st.latex(r"\frac{\partial \ell}{\partial p}=0\ \text{ where } p\notin[\varepsilon,1-\varepsilon]")
 # ε and the inspected logit drive this section only: moving them reruns this fragment.
 @fragment
 def clipping_section(y: int) -> None:
@@ -316,7 +299,29 @@ def clipping_section(y: int) -> None:
         )
 
 
-clipping_section(y)
+# The label drives sections 1 and 2: one fragment, so a change reruns these sections, not the
+# page around them; the float type, range, formula and axis drive section 1 only, in its own
+# (nested) fragment, and ε section 2's.
+@fragment
+def label_sections() -> None:
+    label = widgets.segmented_control("True label y", ["1", "0"], default="1", required=True, key="num_y")
+    y = 0 if label == "0" else 1
+    breakdown_section(y)
+
+    # --------------------------------------------------------------------------------------------
+    st.header("2. Keras' epsilon: what clipping probabilities does to the loss and its gradient")
+    explain(
+        "A loss that receives probabilities cannot take log(0), so Keras clips them first "
+        "(`binary_crossentropy` with `from_logits=False`):"
+    )
+    st.latex(r"\hat p=\operatorname{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
+    st.latex(r"\ell=-\left[y\log\hat p+(1-y)\log(1-\hat p)\right]\ \le\ -\log\varepsilon")
+    st.latex(r"\frac{\partial \ell}{\partial p}=0\ \text{ where } p\notin[\varepsilon,1-\varepsilon]")
+    clipping_section(y)
+
+
+label_sections()
+
 
 @fragment
 def predict_clipping() -> None:

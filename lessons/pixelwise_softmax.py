@@ -111,378 +111,385 @@ explain(
     "class weights (all w = 1) and no ignored pixels, L is the plain mean of the per-pixel losses."
 )
 
-# --------------------------------------------------------------------------------------------
-st.subheader("The image, the model and the loss options")
-a1, a2, a3, a4 = st.columns(4)
-with a1:
-    n_classes = widgets.select_slider(
-        "Classes C", [3, 4, 5], value=4, key="pix_classes"
-    )
-with a2:
-    seed = widgets.slider("Image seed", 0, 9, 0, key="pix_seed")
-with a3:
-    confidence = widgets.slider(
-        "Model confidence", 0.0, 10.0, 3.0, step=0.5, key="pix_conf"
-    )
-with a4:
-    noise = widgets.slider("Logit noise", 0.0, 3.0, 1.0, step=0.1, key="pix_noise")
-b1, b2, b3 = st.columns([2, 2, 1.4])
-with b1:
-    weight_mode = widgets.radio("Class weights", list(WEIGHT_MODES), key="pix_weights")
-    rare_label = widgets.select_slider(
-        "w of the rare class",
-        RARE_WEIGHTS,
-        value="1",
-        key="pix_rare_w",
-        disabled=weight_mode != WEIGHT_MODES[0],
-    )
-with b2:
-    border = widgets.slider(
-        f"Ignored border width k (pixels; {SIZE // 2} ignores all)",
-        0,
-        SIZE // 2,
-        0,
-        key="pix_border",
-    )
-    smoothing = widgets.slider(
-        "Label smoothing", 0.0, 1.0, 0.0, step=0.05, key="pix_smooth"
-    )
-with b3:
-    ignore_label = widgets.selectbox(
-        "ignore_index value", list(IGNORE_VALUES), key="pix_ignore"
-    )
-ignore_index = IGNORE_VALUES.get(ignore_label, -100)
-rare_weight = float(rare_label)
-
-example = target = weight = result = plain = None
-with explain_errors("These settings"):
-    example = example_for(
-        n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE
-    )
-    target = border_for(example.mask, border, ignore_index=ignore_index)
-    if weight_mode == WEIGHT_MODES[1]:
-        weight = balanced_for(example.mask, n_classes)
-    else:
-        weight = rare_for(n_classes, rare_weight)
-    result = losses_for(
-        example.logits,
-        target,
-        weight=weight,
-        ignore_index=ignore_index,
-        label_smoothing=smoothing,
-    )
-    # All weights 1 is the unweighted loss: no need to compute it twice.
-    plain = (
-        losses_for(example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing)
-        if bool((weight != 1).any())
-        else result
-    )
-
-if example is not None and result is not None and plain is not None:
-    names = example.names
-    rare = example.rare_class
-    rare_name = names[rare]
-    defined = result.n_valid > 0 and result.denominator > 0
-    weighted = bool((weight != 1).any())
-
-    # ----------------------------------------------------------------------------------------
-    st.header("1. One cross-entropy per pixel")
-    fig_masks = masks_figure_for(n_classes, seed, confidence, noise, border)
-    chart(fig_masks, key="pix_fig_masks")
-    export_buttons(
-        fig_masks,
-        name="segmentation-masks",
-        key="pix_exp_masks",
-        table=lambda: sg.pixel_table(result, names),
-    )
-    fig_map = figs.loss_map_figure(
-        result, names, title='Per-pixel loss (reduction="none")'
-    )
-    chart(fig_map, key="pix_fig_map")
-    export_buttons(
-        fig_map,
-        name="segmentation-loss-map",
-        key="pix_exp_map",
-        table=lambda: sg.pixel_table(result, names),
-    )
-
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric('mean loss (reduction="mean")', fmt(result.mean))
-    m2.metric(
-        RATIO_LABEL,
-        fmt(result.total / result.denominator) if result.denominator > 0 else "0 / 0",
-    )
-    m3.metric("pixels in the loss", f"{result.n_valid} of {result.n_pixels}")
-    m4.metric("pixel accuracy (argmax)", pct(result.pixel_accuracy))
-
-    if not defined:
-        reason = (
-            f"every pixel is ignored (border k = {border} covers the {SIZE}×{SIZE} image)"
-            if result.n_valid == 0
-            else "the weights of all the pixels that count add up to 0"
+# Every setting below drives the sections after it, so all of them are one fragment: a change
+# reruns the lesson's sections, not the page around them (header, navigation, styles).
+@fragment
+def lesson_sections() -> None:
+    # --------------------------------------------------------------------------------------------
+    st.subheader("The image, the model and the loss options")
+    a1, a2, a3, a4 = st.columns(4)
+    with a1:
+        n_classes = widgets.select_slider(
+            "Classes C", [3, 4, 5], value=4, key="pix_classes"
         )
-        st.warning(
-            f"The mean loss is undefined here: {reason}, so the mean is 0 / 0. lossviz returns NaN, as PyTorch's "
-            "F.cross_entropy does (and its gradient is 0 everywhere). A training step on such a batch would "
-            "get a NaN loss. The per-pixel map "
-            "is all zeros and the sum is 0.",
-            icon=":material/info:",
+    with a2:
+        seed = widgets.slider("Image seed", 0, 9, 0, key="pix_seed")
+    with a3:
+        confidence = widgets.slider(
+            "Model confidence", 0.0, 10.0, 3.0, step=0.5, key="pix_conf"
         )
-    else:
-        hottest = float(result.loss_map[result.valid].max())
-        rare_pixels = int(result.class_pixels[rare])
-        edges = sg.region_share(result, edges_for(example.mask))
-        wrong = sg.region_share(result, result.valid & ~result.correct)
-        if not weighted and result.n_valid == result.n_pixels:
-            identity = (
-                f"With no weights and no ignored pixels the mean is the plain mean of the map: "
-                f"Σ ℓ_i / {result.n_pixels} = {result.total:.4f} / {result.n_pixels} = **{result.mean:.4f}**, and "
-                f"the map's own mean is {result.map_mean:.4f}."
-            )
-        elif not weighted:
-            identity = (
-                f"Ignored pixels have ℓ = 0 and leave the denominator: the mean is Σ ℓ_i / {result.n_valid} valid "
-                f"pixels = {result.total:.4f} / {result.n_valid} = **{result.mean:.4f}**, the mean of the map over "
-                f"the valid pixels ({result.valid_map_mean:.4f}). Averaging the whole map, zeros included, would give "
-                f"{result.map_mean:.4f}."
-            )
+    with a4:
+        noise = widgets.slider("Logit noise", 0.0, 3.0, 1.0, step=0.1, key="pix_noise")
+    b1, b2, b3 = st.columns([2, 2, 1.4])
+    with b1:
+        weight_mode = widgets.radio("Class weights", list(WEIGHT_MODES), key="pix_weights")
+        rare_label = widgets.select_slider(
+            "w of the rare class",
+            RARE_WEIGHTS,
+            value="1",
+            key="pix_rare_w",
+            disabled=weight_mode != WEIGHT_MODES[0],
+        )
+    with b2:
+        border = widgets.slider(
+            f"Ignored border width k (pixels; {SIZE // 2} ignores all)",
+            0,
+            SIZE // 2,
+            0,
+            key="pix_border",
+        )
+        smoothing = widgets.slider(
+            "Label smoothing", 0.0, 1.0, 0.0, step=0.05, key="pix_smooth"
+        )
+    with b3:
+        ignore_label = widgets.selectbox(
+            "ignore_index value", list(IGNORE_VALUES), key="pix_ignore"
+        )
+    ignore_index = IGNORE_VALUES.get(ignore_label, -100)
+    rare_weight = float(rare_label)
+
+    example = target = weight = result = plain = None
+    with explain_errors("These settings"):
+        example = example_for(
+            n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE
+        )
+        target = border_for(example.mask, border, ignore_index=ignore_index)
+        if weight_mode == WEIGHT_MODES[1]:
+            weight = balanced_for(example.mask, n_classes)
         else:
-            identity = (
-                f"With class weights {weights_text(weight)} each ℓ_i already carries the weight of its class, and the mean divides by "
-                f"the weights, not by the pixel count: {RATIO_TEX} = {result.total:.4f} / {result.denominator:.4f} "
-                f"= **{result.mean:.4f}** (a weighted mean). The plain mean of the valid part of the map would be "
-                f"{result.valid_map_mean:.4f}."
-            )
-        explain(
-            f"{identity} The largest per-pixel loss is {hottest:.3g}. The {edges.n_pixels} pixels on the shapes' "
-            f"outlines ({pct(edges.pixel_share)} of the counted pixels), where the model's logits are blurred between "
-            f"two classes, carry {pct(edges.loss_share)} of the loss; the {wrong.n_pixels} misclassified pixels "
-            f"({pct(wrong.pixel_share)}) carry {pct(wrong.loss_share)}. The {rare_name} has "
-            f"{rare_pixels} pixels in the loss, {pct(result.class_pixel_share[rare])} of them."
-        )
-
-    weight_arg = "None" if not weighted else weights_text(weight)
-    explain(
-        '**The seed\'s answer, checked.** The thread answers that the "softmax loss" is a cross-entropy that '
-        "combines the softmax and the loss for numerical stability. Right: it is this call, in lossviz and in "
-        "PyTorch (logits (1, C, H, W), target (1, H, W) of int64 class indices):"
-    )
-    st.code(
-        "import lossviz\n"
-        f"loss = lossviz.cross_entropy(logits, target, axis=1, weight={weight_arg},\n"
-        f"                             ignore_index={ignore_index}, label_smoothing={smoothing:g})\n"
-        f'# = {fmt(result.mean, 6)} for this image; reduction="none" returns the loss map above\n\n'
-        "import torch\nimport torch.nn.functional as F\n"
-        "loss = F.cross_entropy(logits, target, "
-        + ("" if not weighted else f"weight=torch.tensor({weight_arg}), ")
-        + f"ignore_index={ignore_index}, label_smoothing={smoothing:g})\n"
-        f"# the same number: {fmt(result.mean, 6)}",
-        language="python",
-    )
-    naive = naive_for(example.logits, target, scale=1000.0, ignore_index=ignore_index)
-    if naive.n_valid:
-        explain(
-            f'**"For numerical stability", checked.** Multiply these logits by 1000 (a very confident network). '
-            f"Softmax first, then log, computed naively: exp overflows and {naive.n_nonfinite} of the "
-            f"{naive.n_valid} pixels get a NaN or infinite loss ({naive.n_nan} NaN, {naive.n_inf} inf), so the mean "
-            f"is {fmt(naive.naive_mean)}. cross_entropy computes log Σ e^z − z_y with the maximum shifted out and "
-            f"returns {fmt(naive.stable_mean)}. That is why PyTorch's loss takes logits, not probabilities."
-        )
-
-    # ----------------------------------------------------------------------------------------
-    st.header("2. Class weights, ignored pixels, label smoothing")
-    sweep = sweep_for(
-        example.logits,
-        target,
-        SWEEP,
-        rare_class=rare,
-        ignore_index=ignore_index,
-        label_smoothing=smoothing,
-    )
-    at_one, at_ten = (
-        float(sweep.mean[SWEEP.index(1.0)]),
-        float(sweep.mean[SWEEP.index(PREDICT_WEIGHT)]),
-    )
-    if defined and sweep.n_rare and not math.isnan(at_ten) and not math.isnan(at_one):
-        direction = (
-            "up" if at_ten > at_one else "down" if at_ten < at_one else "nowhere"
-        )
-        explanation = (
-            "The weighted mean divides by the sum of the pixels' weights, so it is a weighted average of per-pixel "
-            f"losses; a larger w moves it toward the rare pixels' own mean loss. Here, with your other settings, it "
-            f"goes {direction}: {at_one:.4f} at w = 1, {at_ten:.4f} at w = 10, because the {sweep.n_rare} rare pixels "
-            f"average {fmt(sweep.rare_mean)} against {fmt(sweep.other_mean)} for the other {sweep.n_other}."
-        )
-        if sweep.label_smoothing:
-            explanation += (
-                " With label smoothing on, PyTorch also weights every pixel's smoothing term by the class weights, "
-                "so w changes the other pixels' losses too and the mean can even pass the rare pixels' mean."
-            )
-        else:
-            explanation += (
-                " It can approach, never pass, the rare pixels' mean however large w gets. A sum-reduced loss would "
-                "simply grow, by 9× the rare pixels' summed loss."
-            )
-    elif defined:
-        explanation = (
-            "Here the rare class has no pixel in the loss (the ignored border covers it), so its weight changes "
-            "nothing. With rare pixels in the loss, the weighted mean moves toward their own mean loss as w grows: "
-            "up if they are harder than the rest, down if easier."
-        )
-    else:
-        explanation = (
-            "With these settings the mean is undefined (no pixel counts), at any weight. With pixels in the loss the "
-            "weighted mean moves toward the rare pixels' own mean loss as w grows: up if they are harder than the "
-            "rest, down if easier."
-        )
-    predict_section(explanation)
-
-    if defined:
-        fig_shares = figs.class_shares_figure(
-            names,
-            result.class_pixel_share,
-            plain.class_loss_share,
-            result.class_loss_share if weighted else None,
-            title="Shares of pixels and of the loss",
-        )
-        chart(fig_shares, key="pix_fig_shares")
-        export_buttons(
-            fig_shares, name="segmentation-class-shares", key="pix_exp_shares"
-        )
-        explain(
-            f"The {rare_name} is {pct(result.class_pixel_share[rare])} of the pixels and carries "
-            f"{pct(plain.class_loss_share[rare])} of the unweighted loss"
-            + (
-                f"; with your weights it carries **{pct(result.class_loss_share[rare])}**."
-                if weighted
-                else ". Give it a weight (or pick inverse frequency) to see its share grow."
-            )
-            + (
-                f" Inverse frequency sets w_c = N / (K·n_c) (N pixels, K classes, n_c of class c) = "
-                f"{weights_text(weight)}: every class then carries the same total weight, and the weights of the "
-                f"image's {SIZE * SIZE} pixels add up to {SIZE * SIZE}."
-                if weight_mode == WEIGHT_MODES[1]
-                else ""
-            )
-        )
-
-        fig_sweep = figs.weight_sweep_figure(
-            sweep,
-            current=(
-                float(weight[rare]),
-                result.mean,
-                float(result.class_loss_share[rare]),
-            )
-            if weight_mode == WEIGHT_MODES[0]
-            else None,
-            title="Rare-class weight: mean and share",
-        )
-        chart(fig_sweep, key="pix_fig_sweep")
-        export_buttons(
-            fig_sweep, name="segmentation-rare-weight-sweep", key="pix_exp_sweep"
-        )
-
-    notes = []
-    if border:
-        notes.append(
-            f"The border of width {border} is marked {ignore_index} in the target: its "
-            f"{result.n_pixels - result.n_valid} pixels get loss 0 and leave the denominator (hatched in the maps). "
-            "PyTorch's default is −100; segmentation data sets often use 255 for unlabelled pixels, so pass "
-            "ignore_index=255 for them, or the loss raises an out-of-range class index."
-        )
-    if smoothing:
-        notes.append(
-            f"Label smoothing {smoothing:g} replaces each one-hot target by (1 − {smoothing:g})·one-hot + "
-            f"{smoothing:g}/{n_classes}: even a confident, correct pixel keeps a loss, so the map has a floor and the "
-            f"mean rises (here {fmt(result.mean)})."
-        )
-    if notes:
-        explain("\n\n".join(notes))
-
-    # ----------------------------------------------------------------------------------------
-    st.header("3. Weights change what training optimises, not the prediction")
-    explain(
-        "The arg-max above is the same under any weights: weights change the loss, not the logits. They act "
-        "through training. The smallest training there is: fit one bias per class, added to these logits, by "
-        "minimising the mean loss (a convex problem in C numbers), once with all weights 1 and once with your "
-        "weights."
-    )
-    fit_plain = fit_for(
-        example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
-    )
-    fit_weighted = (
-        fit_for(
+            weight = rare_for(n_classes, rare_weight)
+        result = losses_for(
             example.logits,
             target,
             weight=weight,
             ignore_index=ignore_index,
             label_smoothing=smoothing,
         )
-        if weighted
-        else fit_plain
-    )
-    if fit_plain.success or fit_weighted.success:
-        fig_fit = figs.masks_figure(
-            [
-                ("fit, weights 1", fit_plain.predicted),
-                ("fit, your weights", fit_weighted.predicted),
-            ],
-            names,
-            valid=result.valid,
-            title="After fitting per-class biases",
+        # All weights 1 is the unweighted loss: no need to compute it twice.
+        plain = (
+            losses_for(example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing)
+            if bool((weight != 1).any())
+            else result
         )
-        chart(fig_fit, key="pix_fig_fit")
-        export_buttons(fig_fit, name="segmentation-bias-refit", key="pix_exp_fit")
-        s_raw = scores_for(target, result.predicted, rare, ignore_index=ignore_index)
-        s_plain = scores_for(
-            target, fit_plain.predicted, rare, ignore_index=ignore_index
+
+    if example is not None and result is not None and plain is not None:
+        names = example.names
+        rare = example.rare_class
+        rare_name = names[rare]
+        defined = result.n_valid > 0 and result.denominator > 0
+        weighted = bool((weight != 1).any())
+
+        # ----------------------------------------------------------------------------------------
+        st.header("1. One cross-entropy per pixel")
+        fig_masks = masks_figure_for(n_classes, seed, confidence, noise, border)
+        chart(fig_masks, key="pix_fig_masks")
+        export_buttons(
+            fig_masks,
+            name="segmentation-masks",
+            key="pix_exp_masks",
+            table=lambda: sg.pixel_table(result, names),
         )
-        s_weighted = (
-            scores_for(target, fit_weighted.predicted, rare, ignore_index=ignore_index)
-            if weighted
-            else s_plain
+        fig_map = figs.loss_map_figure(
+            result, names, title='Per-pixel loss (reduction="none")'
         )
-        lines = [
-            (
-                f"For the {rare_name}: the model as given finds it with recall {fmt(s_raw.recall, 3)} and precision "
-                f"{fmt(s_raw.precision, 3)}. Fitting the biases with all weights 1 gives recall {fmt(s_plain.recall, 3)} "
-                f"and precision {fmt(s_plain.precision, 3)}: the unweighted mean is dominated by the "
-                f"{pct(1 - result.class_pixel_share[rare])} of pixels that are not rare, so the fit lowers the rare "
-                f"class's bias to {fit_plain.bias[rare]:+.3g} and gives up on most rare pixels."
+        chart(fig_map, key="pix_fig_map")
+        export_buttons(
+            fig_map,
+            name="segmentation-loss-map",
+            key="pix_exp_map",
+            table=lambda: sg.pixel_table(result, names),
+        )
+
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric('mean loss (reduction="mean")', fmt(result.mean))
+        m2.metric(
+            RATIO_LABEL,
+            fmt(result.total / result.denominator) if result.denominator > 0 else "0 / 0",
+        )
+        m3.metric("pixels in the loss", f"{result.n_valid} of {result.n_pixels}")
+        m4.metric("pixel accuracy (argmax)", pct(result.pixel_accuracy))
+
+        if not defined:
+            reason = (
+                f"every pixel is ignored (border k = {border} covers the {SIZE}×{SIZE} image)"
+                if result.n_valid == 0
+                else "the weights of all the pixels that count add up to 0"
             )
-        ]
-        if weighted:
-            lines.append(
-                f"Fitted with your weights {weights_text(weight)}: recall **{fmt(s_weighted.recall, 3)}**, precision "
-                f"**{fmt(s_weighted.precision, 3)}**, rare-class bias {fit_weighted.bias[rare]:+.3g}. "
-                + (
-                    "A larger weight makes a missed rare pixel cost more, so the fit raises the rare class's bias: "
-                    "more rare pixels are found, and more other pixels are wrongly called rare."
-                    if fit_weighted.bias[rare] > fit_plain.bias[rare]
-                    else "Your weights do not raise the rare class's bias, so they find no more of it."
-                )
+            st.warning(
+                f"The mean loss is undefined here: {reason}, so the mean is 0 / 0. lossviz returns NaN, as PyTorch's "
+                "F.cross_entropy does (and its gradient is 0 everywhere). A training step on such a batch would "
+                "get a NaN loss. The per-pixel map "
+                "is all zeros and the sum is 0.",
+                icon=":material/info:",
             )
         else:
-            lines.append(
-                f"With all weights 1 the two fits are the same. Set w = {PREDICT_WEIGHT:g} or pick inverse frequency "
-                "to see the weighted fit move."
+            hottest = float(result.loss_map[result.valid].max())
+            rare_pixels = int(result.class_pixels[rare])
+            edges = sg.region_share(result, edges_for(example.mask))
+            wrong = sg.region_share(result, result.valid & ~result.correct)
+            if not weighted and result.n_valid == result.n_pixels:
+                identity = (
+                    f"With no weights and no ignored pixels the mean is the plain mean of the map: "
+                    f"Σ ℓ_i / {result.n_pixels} = {result.total:.4f} / {result.n_pixels} = **{result.mean:.4f}**, and "
+                    f"the map's own mean is {result.map_mean:.4f}."
+                )
+            elif not weighted:
+                identity = (
+                    f"Ignored pixels have ℓ = 0 and leave the denominator: the mean is Σ ℓ_i / {result.n_valid} valid "
+                    f"pixels = {result.total:.4f} / {result.n_valid} = **{result.mean:.4f}**, the mean of the map over "
+                    f"the valid pixels ({result.valid_map_mean:.4f}). Averaging the whole map, zeros included, would give "
+                    f"{result.map_mean:.4f}."
+                )
+            else:
+                identity = (
+                    f"With class weights {weights_text(weight)} each ℓ_i already carries the weight of its class, and the mean divides by "
+                    f"the weights, not by the pixel count: {RATIO_TEX} = {result.total:.4f} / {result.denominator:.4f} "
+                    f"= **{result.mean:.4f}** (a weighted mean). The plain mean of the valid part of the map would be "
+                    f"{result.valid_map_mean:.4f}."
+                )
+            explain(
+                f"{identity} The largest per-pixel loss is {hottest:.3g}. The {edges.n_pixels} pixels on the shapes' "
+                f"outlines ({pct(edges.pixel_share)} of the counted pixels), where the model's logits are blurred between "
+                f"two classes, carry {pct(edges.loss_share)} of the loss; the {wrong.n_pixels} misclassified pixels "
+                f"({pct(wrong.pixel_share)}) carry {pct(wrong.loss_share)}. The {rare_name} has "
+                f"{rare_pixels} pixels in the loss, {pct(result.class_pixel_share[rare])} of them."
             )
-        if (
-            s_raw.precision != s_raw.precision
-            or s_plain.precision != s_plain.precision
-            or (s_weighted.precision != s_weighted.precision)
-        ):
-            lines.append("(A NaN precision means no pixel was predicted rare.)")
-        explain(" ".join(lines))
-        if not fit_weighted.success:
-            st.caption(
-                "The weighted fit did not converge: a class with weight 0 has no finite best bias (its bias keeps "
-                "falling), so the optimiser stopped after its step limit."
-            )
-    else:
-        st.info(
-            "No pixel counts in the loss, so there is nothing to fit.",
-            icon=":material/info:",
+
+        weight_arg = "None" if not weighted else weights_text(weight)
+        explain(
+            '**The seed\'s answer, checked.** The thread answers that the "softmax loss" is a cross-entropy that '
+            "combines the softmax and the loss for numerical stability. Right: it is this call, in lossviz and in "
+            "PyTorch (logits (1, C, H, W), target (1, H, W) of int64 class indices):"
         )
+        st.code(
+            "import lossviz\n"
+            f"loss = lossviz.cross_entropy(logits, target, axis=1, weight={weight_arg},\n"
+            f"                             ignore_index={ignore_index}, label_smoothing={smoothing:g})\n"
+            f'# = {fmt(result.mean, 6)} for this image; reduction="none" returns the loss map above\n\n'
+            "import torch\nimport torch.nn.functional as F\n"
+            "loss = F.cross_entropy(logits, target, "
+            + ("" if not weighted else f"weight=torch.tensor({weight_arg}), ")
+            + f"ignore_index={ignore_index}, label_smoothing={smoothing:g})\n"
+            f"# the same number: {fmt(result.mean, 6)}",
+            language="python",
+        )
+        naive = naive_for(example.logits, target, scale=1000.0, ignore_index=ignore_index)
+        if naive.n_valid:
+            explain(
+                f'**"For numerical stability", checked.** Multiply these logits by 1000 (a very confident network). '
+                f"Softmax first, then log, computed naively: exp overflows and {naive.n_nonfinite} of the "
+                f"{naive.n_valid} pixels get a NaN or infinite loss ({naive.n_nan} NaN, {naive.n_inf} inf), so the mean "
+                f"is {fmt(naive.naive_mean)}. cross_entropy computes log Σ e^z − z_y with the maximum shifted out and "
+                f"returns {fmt(naive.stable_mean)}. That is why PyTorch's loss takes logits, not probabilities."
+            )
+
+        # ----------------------------------------------------------------------------------------
+        st.header("2. Class weights, ignored pixels, label smoothing")
+        sweep = sweep_for(
+            example.logits,
+            target,
+            SWEEP,
+            rare_class=rare,
+            ignore_index=ignore_index,
+            label_smoothing=smoothing,
+        )
+        at_one, at_ten = (
+            float(sweep.mean[SWEEP.index(1.0)]),
+            float(sweep.mean[SWEEP.index(PREDICT_WEIGHT)]),
+        )
+        if defined and sweep.n_rare and not math.isnan(at_ten) and not math.isnan(at_one):
+            direction = (
+                "up" if at_ten > at_one else "down" if at_ten < at_one else "nowhere"
+            )
+            explanation = (
+                "The weighted mean divides by the sum of the pixels' weights, so it is a weighted average of per-pixel "
+                f"losses; a larger w moves it toward the rare pixels' own mean loss. Here, with your other settings, it "
+                f"goes {direction}: {at_one:.4f} at w = 1, {at_ten:.4f} at w = 10, because the {sweep.n_rare} rare pixels "
+                f"average {fmt(sweep.rare_mean)} against {fmt(sweep.other_mean)} for the other {sweep.n_other}."
+            )
+            if sweep.label_smoothing:
+                explanation += (
+                    " With label smoothing on, PyTorch also weights every pixel's smoothing term by the class weights, "
+                    "so w changes the other pixels' losses too and the mean can even pass the rare pixels' mean."
+                )
+            else:
+                explanation += (
+                    " It can approach, never pass, the rare pixels' mean however large w gets. A sum-reduced loss would "
+                    "simply grow, by 9× the rare pixels' summed loss."
+                )
+        elif defined:
+            explanation = (
+                "Here the rare class has no pixel in the loss (the ignored border covers it), so its weight changes "
+                "nothing. With rare pixels in the loss, the weighted mean moves toward their own mean loss as w grows: "
+                "up if they are harder than the rest, down if easier."
+            )
+        else:
+            explanation = (
+                "With these settings the mean is undefined (no pixel counts), at any weight. With pixels in the loss the "
+                "weighted mean moves toward the rare pixels' own mean loss as w grows: up if they are harder than the "
+                "rest, down if easier."
+            )
+        predict_section(explanation)
+
+        if defined:
+            fig_shares = figs.class_shares_figure(
+                names,
+                result.class_pixel_share,
+                plain.class_loss_share,
+                result.class_loss_share if weighted else None,
+                title="Shares of pixels and of the loss",
+            )
+            chart(fig_shares, key="pix_fig_shares")
+            export_buttons(
+                fig_shares, name="segmentation-class-shares", key="pix_exp_shares"
+            )
+            explain(
+                f"The {rare_name} is {pct(result.class_pixel_share[rare])} of the pixels and carries "
+                f"{pct(plain.class_loss_share[rare])} of the unweighted loss"
+                + (
+                    f"; with your weights it carries **{pct(result.class_loss_share[rare])}**."
+                    if weighted
+                    else ". Give it a weight (or pick inverse frequency) to see its share grow."
+                )
+                + (
+                    f" Inverse frequency sets w_c = N / (K·n_c) (N pixels, K classes, n_c of class c) = "
+                    f"{weights_text(weight)}: every class then carries the same total weight, and the weights of the "
+                    f"image's {SIZE * SIZE} pixels add up to {SIZE * SIZE}."
+                    if weight_mode == WEIGHT_MODES[1]
+                    else ""
+                )
+            )
+
+            fig_sweep = figs.weight_sweep_figure(
+                sweep,
+                current=(
+                    float(weight[rare]),
+                    result.mean,
+                    float(result.class_loss_share[rare]),
+                )
+                if weight_mode == WEIGHT_MODES[0]
+                else None,
+                title="Rare-class weight: mean and share",
+            )
+            chart(fig_sweep, key="pix_fig_sweep")
+            export_buttons(
+                fig_sweep, name="segmentation-rare-weight-sweep", key="pix_exp_sweep"
+            )
+
+        notes = []
+        if border:
+            notes.append(
+                f"The border of width {border} is marked {ignore_index} in the target: its "
+                f"{result.n_pixels - result.n_valid} pixels get loss 0 and leave the denominator (hatched in the maps). "
+                "PyTorch's default is −100; segmentation data sets often use 255 for unlabelled pixels, so pass "
+                "ignore_index=255 for them, or the loss raises an out-of-range class index."
+            )
+        if smoothing:
+            notes.append(
+                f"Label smoothing {smoothing:g} replaces each one-hot target by (1 − {smoothing:g})·one-hot + "
+                f"{smoothing:g}/{n_classes}: even a confident, correct pixel keeps a loss, so the map has a floor and the "
+                f"mean rises (here {fmt(result.mean)})."
+            )
+        if notes:
+            explain("\n\n".join(notes))
+
+        # ----------------------------------------------------------------------------------------
+        st.header("3. Weights change what training optimises, not the prediction")
+        explain(
+            "The arg-max above is the same under any weights: weights change the loss, not the logits. They act "
+            "through training. The smallest training there is: fit one bias per class, added to these logits, by "
+            "minimising the mean loss (a convex problem in C numbers), once with all weights 1 and once with your "
+            "weights."
+        )
+        fit_plain = fit_for(
+            example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
+        )
+        fit_weighted = (
+            fit_for(
+                example.logits,
+                target,
+                weight=weight,
+                ignore_index=ignore_index,
+                label_smoothing=smoothing,
+            )
+            if weighted
+            else fit_plain
+        )
+        if fit_plain.success or fit_weighted.success:
+            fig_fit = figs.masks_figure(
+                [
+                    ("fit, weights 1", fit_plain.predicted),
+                    ("fit, your weights", fit_weighted.predicted),
+                ],
+                names,
+                valid=result.valid,
+                title="After fitting per-class biases",
+            )
+            chart(fig_fit, key="pix_fig_fit")
+            export_buttons(fig_fit, name="segmentation-bias-refit", key="pix_exp_fit")
+            s_raw = scores_for(target, result.predicted, rare, ignore_index=ignore_index)
+            s_plain = scores_for(
+                target, fit_plain.predicted, rare, ignore_index=ignore_index
+            )
+            s_weighted = (
+                scores_for(target, fit_weighted.predicted, rare, ignore_index=ignore_index)
+                if weighted
+                else s_plain
+            )
+            lines = [
+                (
+                    f"For the {rare_name}: the model as given finds it with recall {fmt(s_raw.recall, 3)} and precision "
+                    f"{fmt(s_raw.precision, 3)}. Fitting the biases with all weights 1 gives recall {fmt(s_plain.recall, 3)} "
+                    f"and precision {fmt(s_plain.precision, 3)}: the unweighted mean is dominated by the "
+                    f"{pct(1 - result.class_pixel_share[rare])} of pixels that are not rare, so the fit lowers the rare "
+                    f"class's bias to {fit_plain.bias[rare]:+.3g} and gives up on most rare pixels."
+                )
+            ]
+            if weighted:
+                lines.append(
+                    f"Fitted with your weights {weights_text(weight)}: recall **{fmt(s_weighted.recall, 3)}**, precision "
+                    f"**{fmt(s_weighted.precision, 3)}**, rare-class bias {fit_weighted.bias[rare]:+.3g}. "
+                    + (
+                        "A larger weight makes a missed rare pixel cost more, so the fit raises the rare class's bias: "
+                        "more rare pixels are found, and more other pixels are wrongly called rare."
+                        if fit_weighted.bias[rare] > fit_plain.bias[rare]
+                        else "Your weights do not raise the rare class's bias, so they find no more of it."
+                    )
+                )
+            else:
+                lines.append(
+                    f"With all weights 1 the two fits are the same. Set w = {PREDICT_WEIGHT:g} or pick inverse frequency "
+                    "to see the weighted fit move."
+                )
+            if (
+                s_raw.precision != s_raw.precision
+                or s_plain.precision != s_plain.precision
+                or (s_weighted.precision != s_weighted.precision)
+            ):
+                lines.append("(A NaN precision means no pixel was predicted rare.)")
+            explain(" ".join(lines))
+            if not fit_weighted.success:
+                st.caption(
+                    "The weighted fit did not converge: a class with weight 0 has no finite best bias (its bias keeps "
+                    "falling), so the optimiser stopped after its step limit."
+                )
+        else:
+            st.info(
+                "No pixel counts in the loss, so there is nothing to fit.",
+                icon=":material/info:",
+            )
+
+
+lesson_sections()
 
 next_lesson_link(SLUG)
