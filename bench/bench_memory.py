@@ -14,7 +14,10 @@ widgets instead). It samples the server's RSS as it goes and reports, per page:
 - the server's CPU time per rerun, the figure that sizes a deployment (see bench_classroom.py):
   unlike latency, it barely depends on what else the machine is doing; and that CPU time as a
   ratio to the trivial page (``bench/trivial_app.py``: one slider, one line chart, one line of
-  text), served the same way and measured first in the same run (``x trivial``).
+  text), served the same way in the same run (``x trivial``). The trivial page is measured first
+  and again right before each page (``--trivial-reruns`` changes, default 200), and each page is
+  compared with the measurement just before it (``trivial ms``): a shared machine's speed drifts
+  by a third and more over a run.
 
 A page is bounded by ``--max-seconds-per-page`` (default 240 s): when it runs out, the table shows
 how many reruns were done. Only 127.0.0.1 is contacted.
@@ -122,37 +125,52 @@ def main(argv: list[str] | None = None) -> int:
           f"per page, at most {args.max_seconds_per_page:.0f} s per page")
     print(machine_note() + "\n")
     rows = []
-    with StreamlitServer(TRIVIAL_APP) as server:
-        trivial = asyncio.run(measure_page(
-            server.url, server.pid, PageRef("", "trivial page", TRIVIAL_APP.name),
-            reruns=args.reruns, mode=args.mode, max_seconds=args.max_seconds_per_page,
-            timeout=args.timeout, seed=args.seed))
-    trivial["page"] = "trivial page"
-    trivial_cpu = trivial["cpu ms/rerun"]
-    trivial["x trivial"] = 1.0
-    rows.append(trivial)
-    print(f"trivial page: {trivial['reruns']} reruns, {trivial_cpu:.1f} ms CPU per rerun", flush=True)
-    try:
-        for index, page in enumerate(pages):
-            with StreamlitServer(app) as server:
-                # One run of the home page first: this bench measures steady state, not the
-                # process's one-time imports.
-                asyncio.run(_home_run(server.url, args.timeout))
-                row = asyncio.run(measure_page(
-                    server.url, server.pid, page, reruns=args.reruns, mode=args.mode,
-                    max_seconds=args.max_seconds_per_page, timeout=args.timeout,
-                    seed=args.seed + index))
-            row["x trivial"] = row["cpu ms/rerun"] / trivial_cpu
-            rows.append(row)
-            print(f"{row['page']}: {row['reruns']} reruns, RSS {row['warm MiB']:.1f} -> "
-                  f"{row['end MiB']:.1f} MiB", flush=True)
-    except KeyboardInterrupt:
-        print("interrupted: the table shows the pages that finished")
+    yardsticks = []
+    with StreamlitServer(TRIVIAL_APP) as trivial_server:
+
+        def measure_trivial(seed: int) -> dict:
+            return asyncio.run(measure_page(
+                trivial_server.url, trivial_server.pid, PageRef("", "trivial page", TRIVIAL_APP.name),
+                reruns=args.trivial_reruns or args.reruns, mode=args.mode,
+                max_seconds=args.max_seconds_per_page, timeout=args.timeout, seed=seed))
+
+        trivial = measure_trivial(args.seed)
+        trivial["page"] = "trivial page"
+        trivial["x trivial"] = 1.0
+        rows.append(trivial)
+        print(f"trivial page: {trivial['reruns']} reruns, {trivial['cpu ms/rerun']:.1f} ms CPU per rerun",
+              flush=True)
+        try:
+            for index, page in enumerate(pages):
+                # The yardstick is measured again right before each page: a shared machine's speed
+                # drifts over a run (turbo, neighbours), and the ratio must compare like with like.
+                adjacent = measure_trivial(args.seed + 1000 + index)["cpu ms/rerun"]
+                yardsticks.append(adjacent)
+                with StreamlitServer(app) as server:
+                    # One run of the home page first: this bench measures steady state, not the
+                    # process's one-time imports.
+                    asyncio.run(_home_run(server.url, args.timeout))
+                    row = asyncio.run(measure_page(
+                        server.url, server.pid, page, reruns=args.reruns, mode=args.mode,
+                        max_seconds=args.max_seconds_per_page, timeout=args.timeout,
+                        seed=args.seed + index))
+                row["trivial ms"] = adjacent
+                row["x trivial"] = row["cpu ms/rerun"] / adjacent
+                rows.append(row)
+                print(f"{row['page']}: {row['reruns']} reruns, {row['cpu ms/rerun']:.1f} ms CPU per rerun "
+                      f"({row['x trivial']:.2f}x the trivial page's {adjacent:.1f} ms just before), RSS "
+                      f"{row['warm MiB']:.1f} -> {row['end MiB']:.1f} MiB", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted: the table shows the pages that finished")
+    trivial["trivial ms"] = trivial["cpu ms/rerun"]
     if len(rows) < 2:
         return 1
     lessons = [row["x trivial"] for row in rows[1:]]
     print(f"\nCPU per change as a ratio to the trivial page: median {np.median(lessons):.2f}x, "
-          f"worst {max(lessons):.2f}x ({rows[1 + int(np.argmax(lessons))]['page']})")
+          f"worst {max(lessons):.2f}x ({rows[1 + int(np.argmax(lessons))]['page']}); "
+          f"{sum(x <= 6 for x in lessons)} of {len(lessons)} pages within 6x")
+    print(f"the trivial page, measured before each page: {min(yardsticks):.1f} to {max(yardsticks):.1f} ms "
+          f"(median {np.median(yardsticks):.1f})")
     print()
     headers = list(rows[0])
     print(format_table(headers, [[row[h] for h in headers] for row in rows]))
@@ -181,6 +199,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="stop a page's reruns after this many seconds (default 240)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one rerun may take")
     parser.add_argument("--seed", type=int, default=0, help="seed of the widget changes")
+    parser.add_argument("--trivial-reruns", type=int, default=200,
+                        help="reruns of the trivial page before each page (default 200; 0 = --reruns)")
     args = parser.parse_args(argv)
     if args.reruns < 1:
         parser.error(f"--reruns must be at least 1; got {args.reruns}")
