@@ -119,6 +119,7 @@ class Widget:
     proto: Any
     fragment_id: str = ""
     value: Any = None
+    path: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.value is None:
@@ -318,7 +319,7 @@ class StreamlitSession:
 
         started = time.perf_counter()
         await self._ws.send(back.SerializeToString())
-        return await asyncio.wait_for(self._read_run(started, fragment=bool(state.fragment_id)),
+        return await asyncio.wait_for(self._read_run(started, fragment_id=state.fragment_id),
                                       self.run_timeout)
 
     def changeable_widgets(self) -> list[Widget]:
@@ -338,12 +339,13 @@ class StreamlitSession:
                 return widget, await self.run({widget.id: value})
         return None, await self.run()
 
-    async def _read_run(self, started: float, *, fragment: bool) -> RunResult:
+    async def _read_run(self, started: float, *, fragment_id: str) -> RunResult:
         messages = 0
         size = 0
         exceptions: list[str] = []
         elements: dict[str, int] = {}
         seen: dict[str, Widget] = {}
+        paths: list[tuple[int, ...]] = []
         while True:
             raw = await self._ws.recv()
             messages += 1
@@ -351,13 +353,16 @@ class StreamlitSession:
             msg = ForwardMsg()
             msg.ParseFromString(raw)
             kind = msg.WhichOneof("type")
+            if kind == "delta":
+                paths.append(tuple(msg.metadata.delta_path))
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 element_kind = element.WhichOneof("type")
                 elements[element_kind] = elements.get(element_kind, 0) + 1
                 if element_kind == "exception":
                     exceptions.append(f"{element.exception.type}: {element.exception.message}")
-                widget = self._widget_from_element(element_kind, element, msg.delta.fragment_id)
+                widget = self._widget_from_element(element_kind, element, msg.delta.fragment_id,
+                                                   tuple(msg.metadata.delta_path))
                 if widget is not None:
                     seen[widget.id] = widget
             elif kind == "navigation":
@@ -373,7 +378,14 @@ class StreamlitSession:
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue
                 latency = time.perf_counter() - started
-                if fragment:
+                if fragment_id:
+                    # As in the browser, a widget that was inside the rerun fragment (under the
+                    # delta path its elements share) and was not drawn this time is gone, with
+                    # any fragment nested there: a section that is no longer shown takes them.
+                    root = _common_prefix(paths)
+                    if root:
+                        self.widgets = {wid: w for wid, w in self.widgets.items()
+                                        if w.path[:len(root)] != root or wid in seen}
                     self.widgets.update(seen)
                 else:
                     # Widgets that did not render in a full run are gone, as in the browser.
@@ -386,7 +398,8 @@ class StreamlitSession:
                 return RunResult(latency, names.get(status, f"status_{status}"), messages, size,
                                  exceptions, elements)
 
-    def _widget_from_element(self, kind: str, element: Any, fragment_id: str) -> Widget | None:
+    def _widget_from_element(self, kind: str, element: Any, fragment_id: str,
+                             path: tuple[int, ...]) -> Widget | None:
         if kind not in _CHANGEABLE:
             return None
         proto = getattr(element, kind)
@@ -396,7 +409,7 @@ class StreamlitSession:
             # Date and time sliders carry microseconds; a student bench has no use for them.
             return None
         key = proto.query_param_key or proto.id.rsplit("-", 1)[-1]
-        widget = Widget(proto.id, key, kind, proto, fragment_id)
+        widget = Widget(proto.id, key, kind, proto, fragment_id, path=path)
         previous = self.widgets.get(proto.id)
         if previous is not None and not proto.set_value:
             # The server did not force a value, so the browser keeps the one it holds.
@@ -586,6 +599,17 @@ def existing_pages(app_dir: Path | str = REPO_ROOT, *, announce: bool = True) ->
         elif announce:
             print(f"note: skipping /{lesson.slug} ({lesson.title}): {lesson.file} does not exist yet")
     return pages
+
+
+def _common_prefix(paths: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
+    """The longest delta path that starts every path of ``paths`` (empty without paths)."""
+    if not paths:
+        return ()
+    first, last = min(paths), max(paths)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
