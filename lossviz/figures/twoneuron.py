@@ -63,6 +63,8 @@ def logit_plane_figure(
             "x": _sig(z0),
             "y": _sig(z1),
             "z": shown,
+            # Interpolated between grid points: a coarse grid shows no cells.
+            "zsmooth": "best",
             # Lighter under sample markers, so that each class's markers stand out on its own side.
             "colorscale": _class_colorscale(0.85 if samples is None else 0.35),
             "zmin": 0.0,
