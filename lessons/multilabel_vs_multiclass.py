@@ -41,8 +41,8 @@ MODEL_SHORT = {"all_zeros": "all zeros", "constant": "constant 1/C", "decent": "
 # Only the calls that cost more than a st.cache_data wrapper (about 4 ms per rerun) are cached:
 # up to 2 × 1000 descent steps, the 100-class data set and the sweep over 17 class counts.
 train = cached(mc.train_logits, max_entries=32)
-trap_data = cached(mc.keras_trap_data)
-trap_sweep = cached(mc.accuracy_trap_sweep)
+trap_data = cached(mc.keras_trap_data, max_entries=16)
+trap_sweep = cached(mc.accuracy_trap_sweep, max_entries=16)
 
 
 def _classes(indices) -> str:
