@@ -497,8 +497,12 @@ def table(section: str, header_word: str) -> list[list[str]]:
 
 
 def students_range(cell: str) -> tuple[int, int]:
-    low, high = re.search(r"(\d+)\s*[–-]\s*(\d+)", cell).groups()
-    return int(low), int(high)
+    """A cell's "a – b" as (a, b); a single number a as (a, a)."""
+    match = re.search(r"(\d+)\s*[–-]\s*(\d+)", cell)
+    if match is None:
+        number = int(re.search(r"\d+", cell).group())
+        return number, number
+    return int(match.group(1)), int(match.group(2))
 
 
 def gib(quantity: str) -> float:
@@ -541,9 +545,9 @@ def test_the_sizing_table_follows_from_the_measured_capacity():
 
 
 @pytest.mark.parametrize("old, new, reported", [
-    ("| ~90 – 120 across all lessons |", "| ~80 – 120 across all lessons |", "measured"),
-    ("| 1 – 2 | 5 – 6 | 17 – 23 |", "| 1 – 2 | 5 – 6 | 15 – 23 |", "replicas for 2000"),
-    ("| 4 – 5 | 17 – 25 | 67 – 100 | 1 GiB / 1.5 GiB |", "| 4 – 5 | 17 – 25 | 67 – 100 | 2 GiB / 1.5 GiB |", "memory per pod"),
+    ("| ~170 – 240 across all lessons |", "| ~150 – 240 across all lessons |", "measured"),
+    ("| 1 | 3 | 9 – 12 |", "| 1 | 3 | 8 – 12 |", "replicas for 2000"),
+    ("| 2 – 3 | 8 – 12 | 31 – 45 | 1 GiB / 1.5 GiB |", "| 2 – 3 | 8 – 12 | 31 – 45 | 2 GiB / 1.5 GiB |", "memory per pod"),
 ], ids=["re-measured", "wrong-replicas", "wrong-memory"])
 def test_the_sizing_check_reports_a_stale_table(tmp_path, old, new, reported):
     """A re-measured capacity, a miscounted cell or a memory figure unlike the Deployment's fails."""

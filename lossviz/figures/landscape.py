@@ -39,10 +39,11 @@ def surface_figure(
     descent ends (crosses).
 
     The path is thinned to at most 250 points; points outside the box are clipped by the axes.
-    The maps are drawn from every ``stride``-th grid point along each axis (the grid's own
+    The loss map is drawn from every ``stride``-th grid point along each axis (the grid's own
     points, its edges kept when the grid has an odd size): at the default 2, the lesson's
     121 × 121 grid goes out as 61 × 61, a quarter of the data on every change, with contours that
-    look the same at the figure's size. Every computed number still comes from the full grid.
+    look the same at the figure's size. The curvature edge keeps the full grid, one byte per
+    point. Every computed number comes from the full grid.
     """
     step = slice(None, None, stride)
     w, b = surface.w[step].astype(np.float32), surface.b[step].astype(np.float32)
@@ -74,13 +75,14 @@ def surface_figure(
     ]
     if np.any(surface.negative) and not np.all(surface.negative):
         # A dark line under a white dashed one stays visible on every colour of the map.
-        mask = surface.negative[step, step].astype(np.uint8)
+        # The edge keeps the full grid (one byte per point): thinned, its staircase shows.
+        mask = surface.negative.astype(np.uint8)
         for color, width, dash in (("black", 4.0, "solid"), ("white", 2.5, "dash")):
             data.append(
                 {
                     "type": "contour",
-                    "x": w,
-                    "y": b,
+                    "x": surface.w.astype(np.float32),
+                    "y": surface.b.astype(np.float32),
                     "z": mask,
                     "autocontour": False,
                     "contours": {"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
