@@ -56,7 +56,7 @@ def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
     """One run, its summary and its three figures, computed once per configuration and shared read-only.
 
     Building a Plotly figure (above all one with ~50 frames) costs far more than sending it, so the
-    finished objects are kept: st.cache_resource hands back the same objects and nothing
+    finished objects are kept: shared_figures hands back the same (frozen) objects and nothing
     downstream mutates them (st.plotly_chart and the HTML export only read them).
     """
     run = run_training(

@@ -29,8 +29,8 @@ from lossviz.ui import (
 SLUG = "sigmoid-vs-softmax"
 LOGIT_LIMIT = 6.0
 PLANE_LIMIT = 12.0
-# 61 × 61 probabilities (a step of 0.4 at the default limit), drawn smoothed: a quarter of the data
-# of 121 points per axis on every change, with the same picture at the chart's size.
+# 61 × 61 probabilities (a step of 0.4 at the default limit), drawn smoothed: 40 % of the data of
+# the 97 × 97 grid drawn before, on every change, with the same picture at the chart's size.
 PLANE_POINTS = 61
 LR_OPTIONS = [0.01, 0.1, 0.5, 1.0, 10.0, 100.0]
 EPOCH_OPTIONS = [10, 100, 500, 1000, 2000]
