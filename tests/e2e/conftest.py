@@ -191,14 +191,21 @@ _JS_WATCH_RUN = """() => {
     if (window.__lossvizObserver) window.__lossvizObserver.disconnect();
     // A short run can start and end before the callback runs (callbacks are batched, more so on a
     // busy machine): a record whose old value is 'running' proves the run happened just as well.
+    // A fragment run of a few milliseconds (an answer to a prediction) may even start and end
+    // within one render, so the state never reads 'running': elements the run added or removed
+    // prove it too (a key press alone changes a widget's value, never the element list).
+    const isElement = (node) => node.nodeType === 1 && (node.matches('[data-testid="stElementContainer"]')
+        || node.querySelector('[data-testid="stElementContainer"]'));
     window.__lossvizObserver = new MutationObserver((records) => {
         if (app.dataset.testScriptState === 'running'
-                || records.some((record) => record.oldValue === 'running')) {
+                || records.some((record) => record.oldValue === 'running'
+                    || [...record.addedNodes, ...record.removedNodes].some(isElement))) {
             window.__lossvizRunSeen = true;
         }
     });
     window.__lossvizObserver.observe(app, {attributes: true, attributeOldValue: true,
-                                           attributeFilter: ['data-test-script-state']});
+                                           attributeFilter: ['data-test-script-state'],
+                                           childList: true, subtree: true});
 }"""
 
 
