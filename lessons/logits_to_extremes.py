@@ -18,6 +18,7 @@ from lossviz.lessons import available_lessons, lesson_by_slug
 from lossviz.ui import (
     cached,
     chart,
+    diverging_decay_warning,
     explain,
     explain_errors,
     export_buttons,
@@ -172,15 +173,7 @@ def training_sections() -> None:
     settings = (kind, model, loss, lr, epochs, decay, smoothing)
 
     run = summary = figures = None
-    factor = tn.decay_factor(lr, decay)
-    if factor < -1:
-        st.warning(
-            f"With η = {lr:g} and λ = {decay:g}, every step multiplies each weight by 1 − η·λ = {factor:g}: the "
-            "weights flip sign and grow until they overflow, so this run would diverge. Lower the learning "
-            "rate or the weight decay (η·λ must stay at or below 2).",
-            icon=":material/warning:",
-        )
-    else:
+    if not diverging_decay_warning(lr, decay):
         with explain_errors("These training settings"), st.spinner("Training (the first run of a setting takes seconds)…"):
             # The run and its summary come with the figures: one shared cache entry, not a second
             # (copied) lookup of the run and a second summary on every rerun.

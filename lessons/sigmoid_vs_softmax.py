@@ -15,6 +15,7 @@ from lossviz.figures import twoneuron as figs
 from lossviz.ui import (
     cached,
     chart,
+    diverging_decay_warning,
     explain,
     explain_errors,
     export_buttons,
@@ -275,15 +276,7 @@ def training_section() -> None:
     model = MODEL_LABELS.get(model_label, "logistic")
 
     result = None
-    factor = tn.decay_factor(float(lr), float(decay))
-    if factor < -1:
-        st.warning(
-            f"With η = {lr:g} and λ = {decay:g}, every step multiplies each weight by 1 − η·λ = {factor:g}: the "
-            "weights flip sign and grow each step until they overflow, so training diverges. Lower the learning "
-            "rate or the weight decay.",
-            icon=":material/warning:",
-        )
-    else:
+    if not diverging_decay_warning(float(lr), float(decay)):
         with explain_errors("These training settings"), st.spinner("Training both heads…"):
             result = compare(
                 kind, model=model, lr=float(lr), epochs=int(epochs), weight_decay=float(decay), offset=float(offset)

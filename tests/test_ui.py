@@ -243,3 +243,19 @@ def test_table_refuses_columns_of_unequal_length():
 
     with pytest.raises(ValueError, match=r"columns must have equal lengths; got \[1, 2\]"):
         table({"a": [1], "b": [1, 2]})
+
+
+def decay_warning_app():
+    import streamlit as st
+
+    from lossviz.ui import diverging_decay_warning
+
+    st.session_state["verdicts"] = [diverging_decay_warning(lr, decay) for lr, decay in ((0.5, 0.3), (10.0, 0.3))]
+
+
+def test_diverging_decay_warning_warns_only_when_one_step_more_than_flips_the_weights():
+    at = AppTest.from_function(decay_warning_app).run()
+    assert not at.exception
+    assert at.session_state["verdicts"] == [False, True], "1 − 0.5·0.3 = 0.85 trains; 1 − 10·0.3 = −2 diverges"
+    (warning,) = at.warning
+    assert "1 − η·λ = -2" in warning.value and "η = 10" in warning.value

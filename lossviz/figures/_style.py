@@ -409,7 +409,7 @@ def present_figure(fig: go.Figure) -> go.Figure:
                 axis["dtick"] = 1  # decades only: Plotly draws the 2 and 5 between them at 3/4 size
     if isinstance(layout.get("height"), (int, float)):
         layout["height"] = int(round(layout["height"] * PRESENT_HEIGHT_SCALE))
-    return go.Figure({"data": data, "layout": layout, "frames": frames}, _validate=False)
+    return fast_figure(data, layout, frames or None)
 
 
 def _implicit_fonts(layout: dict, data: list):

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import plotly.graph_objects as go
 import streamlit as st
 
+from lossviz import twoneuron as tn
 from lossviz.figures import describe_figure
 from lossviz.figures._style import freeze_figure, present_figure
 from lossviz.lessons import lesson_by_slug, next_lesson
@@ -29,6 +30,7 @@ __all__ = [
     "accessibility_support",
     "cached",
     "chart",
+    "diverging_decay_warning",
     "embed_code",
     "explain",
     "explanation",
@@ -231,6 +233,24 @@ def chart(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
     st.plotly_chart(
         fig, key=key, config=PLOTLY_CONFIG, theme="streamlit", width="stretch", alt=text or "Chart."
     )
+
+
+def diverging_decay_warning(lr: float, decay: float) -> bool:
+    """Warn, and return True, when weight decay alone makes training diverge (1 − η·λ < −1).
+
+    Every step then multiplies each weight by 1 − η·λ, flipping its sign and growing it until it
+    overflows (``lossviz.twoneuron.decay_factor``), so the training pages do not start such a run.
+    """
+    factor = tn.decay_factor(lr, decay)
+    if factor >= -1:
+        return False
+    st.warning(
+        f"With η = {lr:g} and λ = {decay:g}, every step multiplies each weight by 1 − η·λ = {factor:g}: the "
+        "weights flip sign and grow until they overflow, so this run would diverge: training diverges "
+        "whenever η·λ > 2. Lower the learning rate or the weight decay.",
+        icon=":material/warning:",
+    )
+    return True
 
 
 def table(columns: Mapping[str, Sequence]) -> None:
