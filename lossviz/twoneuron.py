@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -58,6 +58,7 @@ __all__ = [
     "LogitPlane",
     "ReferenceRow",
     "RunSummary",
+    "SigmoidRuns",
     "TrainingRun",
     "compare_heads",
     "contour_segments",
@@ -385,6 +386,69 @@ class HeadComparison:
         return float(z0.min()), float(z0.max())
 
 
+@dataclass(frozen=True)
+class SigmoidRuns:
+    """The sigmoid-head runs of a ``compare_heads`` comparison, which ``offset`` does not change.
+
+    Attributes
+    ----------
+    sigmoid : Trajectory
+        The sigmoid head with BCE (the reference every softmax head is compared with).
+    double_lr : Trajectory or None
+        The logistic model's sigmoid head at learning rate 2·lr and weight decay λ/2, or None.
+    """
+
+    sigmoid: Trajectory
+    double_lr: Trajectory | None
+
+
+def sigmoid_runs(
+    kind: str = "separable",
+    *,
+    model: str = "logistic",
+    lr: float = 0.5,
+    epochs: int = 500,
+    weight_decay: float = 0.0,
+    label_smoothing: float = 0.0,
+    hidden: int = 16,
+    n: int = 200,
+    seed: int = 0,
+    max_records: int = 200,
+    double_lr: bool = True,
+) -> SigmoidRuns:
+    """Train the sigmoid head(s) ``compare_heads`` compares with; the arguments are the same.
+
+    ``compare_heads(..., sigmoid=sigmoid_runs(...))`` gives the same comparison as
+    ``compare_heads(...)`` alone, for any ``offset``: a page that lets the offset change keeps these
+    runs and trains only the two softmax heads again (two of the four runs instead of four).
+    """
+    data = make_dataset(kind, n, seed=seed)
+    config = _comparison_config(model, lr, epochs, weight_decay, label_smoothing, hidden, seed)
+    every = _record_every(config.epochs, max_records)
+    params = init_params(config, data.X.shape[1])
+    sigmoid = train(data.X, data.y, config, init=params, record_every=every, grid_size=0)
+    double = None
+    if double_lr and config.model == "logistic":
+        double_config = replace(config, lr=2 * config.lr, weight_decay=config.weight_decay / 2)
+        double = train(data.X, data.y, double_config, init=params, record_every=every, grid_size=0)
+    return SigmoidRuns(sigmoid=sigmoid, double_lr=double)
+
+
+def _comparison_config(model, lr, epochs, weight_decay, label_smoothing, hidden, seed) -> TrainConfig:
+    """The sigmoid head's configuration in a comparison: BCE, the given model and optimiser."""
+    return TrainConfig(
+        model=model,
+        head="sigmoid",
+        loss="bce",
+        hidden=hidden,
+        lr=lr,
+        weight_decay=weight_decay,
+        label_smoothing=label_smoothing,
+        epochs=epochs,
+        seed=seed,
+    )
+
+
 def compare_heads(
     kind: str = "separable",
     *,
@@ -399,6 +463,7 @@ def compare_heads(
     seed: int = 0,
     max_records: int = 200,
     double_lr: bool = True,
+    sigmoid: SigmoidRuns | None = None,
 ) -> HeadComparison:
     """Train a sigmoid head and two softmax heads on ``make_dataset(kind, n, seed=seed)``.
 
@@ -426,6 +491,11 @@ def compare_heads(
     double_lr : bool
         Also train the logistic model's sigmoid head at 2·lr and λ/2 (``double_lr_gap``); False
         skips that run (``double_lr_gap`` is then None).
+    sigmoid : SigmoidRuns, optional
+        The sigmoid runs of this same comparison (``sigmoid_runs`` with the same arguments, or a
+        ``training_run`` trajectory of BCE with ``frames = max_records`` and no ``double_lr``),
+        used instead of training them again. A ``ValueError`` says when they belong to other
+        settings.
 
     Returns
     -------
@@ -439,34 +509,38 @@ def compare_heads(
     sigmoid head's step at the same learning rate (see ``lossviz.train.matched_softmax``).
     """
     data = make_dataset(kind, n, seed=seed)
-    config = TrainConfig(
-        model=model,
-        head="sigmoid",
-        loss="bce",
-        hidden=hidden,
-        lr=lr,
-        weight_decay=weight_decay,
-        label_smoothing=label_smoothing,
-        epochs=epochs,
-        seed=seed,
-    )
+    config = _comparison_config(model, lr, epochs, weight_decay, label_smoothing, hidden, seed)
     offset = _scalar(offset, "offset")
     every = _record_every(config.epochs, max_records)
     params = init_params(config, data.X.shape[1])
     matched_config, split = matched_softmax(config, params)
     split = replace(split, head_weight=split.head_weight + offset)
     same_config = replace(config, head="softmax", loss="ce")
+    wants_double = double_lr and config.model == "logistic"
+    if sigmoid is None:
+        sigmoid = sigmoid_runs(
+            kind,
+            model=model,
+            lr=lr,
+            epochs=epochs,
+            weight_decay=weight_decay,
+            label_smoothing=label_smoothing,
+            hidden=hidden,
+            n=n,
+            seed=seed,
+            max_records=max_records,
+            double_lr=double_lr,
+        )
+    else:
+        _check_sigmoid_runs(sigmoid, config, every, wants_double)
 
     def run(run_config, init):
         return train(data.X, data.y, run_config, init=init, record_every=every, grid_size=0)
 
-    sigmoid_run = run(config, params)
+    sigmoid_run = sigmoid.sigmoid
     matched_run = run(matched_config, split)
     same_run = run(same_config, split)
-    double_gap = None
-    if double_lr and config.model == "logistic":
-        double = run(replace(config, lr=2 * config.lr, weight_decay=config.weight_decay / 2), params)
-        double_gap = _gap(double.probs, same_run.probs)
+    double_gap = _gap(sigmoid.double_lr.probs, same_run.probs) if wants_double else None
 
     _, grads = loss_and_grad(matched_run.final_params, data.X, data.y, replace(matched_config, head_weight_decay=0.0))
     m = params.head_weight.shape[0]
@@ -492,6 +566,28 @@ def compare_heads(
         matched_head_lr=float(matched_config.head_lr),
         matched_head_weight_decay=float(matched_config.head_weight_decay),
     )
+
+
+def _check_sigmoid_runs(runs, config: TrainConfig, every: int, wants_double: bool) -> None:
+    if not isinstance(runs, SigmoidRuns):
+        raise ValueError(f"sigmoid must be a SigmoidRuns (from sigmoid_runs) or None; got {type(runs).__name__}")
+    recorded = np.unique(np.r_[np.arange(0, config.epochs + 1, every), config.epochs])
+    got = runs.sigmoid.config
+    if got != config:
+        differ = [f.name for f in fields(config) if getattr(got, f.name) != getattr(config, f.name)]
+        raise ValueError(
+            "sigmoid must be the runs of these settings; got "
+            + ", ".join(f"{name}={getattr(got, name)!r}" for name in differ)
+            + ", expected "
+            + ", ".join(f"{name}={getattr(config, name)!r}" for name in differ)
+        )
+    if not np.array_equal(runs.sigmoid.epochs, recorded):
+        raise ValueError(
+            f"sigmoid must record the {recorded.size} epochs this comparison records (one every {every} of "
+            f"{config.epochs}); got {runs.sigmoid.epochs.size} records"
+        )
+    if wants_double and runs.double_lr is None:
+        raise ValueError("sigmoid must include the 2·lr run (double_lr=True, logistic model); got double_lr=None")
 
 
 # --------------------------------------------------------------------------------------------
@@ -837,51 +933,7 @@ def contour_segments(x, y, values, level: float) -> tuple[np.ndarray, np.ndarray
             f"{v.shape}, x {x.shape}, y {y.shape}"
         )
     level = _scalar(level, "level")
-    above = v > level
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # Horizontal edges (i, j)–(i, j+1) and vertical edges (i, j)–(i+1, j): where crossed;
-        # the fractions of uncrossed edges (0/0, x/0, or overflowing) are masked out below.
-        h_cross = above[:, :-1] != above[:, 1:]
-        h_t = (level - v[:, :-1]) / (v[:, 1:] - v[:, :-1])
-        v_cross = above[:-1, :] != above[1:, :]
-        v_t = (level - v[:-1, :]) / (v[1:, :] - v[:-1, :])
-    h_x = x[:-1] + np.where(h_cross, h_t, 0.0) * np.diff(x)
-    h_y = np.broadcast_to(y[:, None], h_x.shape)
-    v_y = y[:-1, None] + np.where(v_cross, v_t, 0.0) * np.diff(y)[:, None]
-    v_x = np.broadcast_to(x[None, :], v_y.shape)
-    # Per cell, its edges in the order bottom, right, top, left: crossed?, and the crossing point.
-    crossed = np.stack([h_cross[:-1], v_cross[:, 1:], h_cross[1:], v_cross[:, :-1]], axis=-1)
-    px = np.stack([h_x[:-1], v_x[:, 1:], h_x[1:], v_x[:, :-1]], axis=-1)
-    py = np.stack([h_y[:-1], v_y[:, 1:], h_y[1:], v_y[:, :-1]], axis=-1)
-    count = crossed.sum(axis=-1)
-    pairs = []
-    two = count == 2
-    if np.any(two):
-        flags = crossed[two]
-        first = np.argmax(flags, axis=1)
-        second = 3 - np.argmax(flags[:, ::-1], axis=1)
-        pairs.append((px[two], py[two], first, second))
-    four = count == 4
-    if np.any(four):
-        corners = np.stack([v[:-1, :-1], v[:-1, 1:], v[1:, 1:], v[1:, :-1]], axis=-1)[four]
-        centre_with_a = (corners.mean(axis=1) > level) == (corners[:, 0] > level)
-        # Centre on a's side: a and c are joined, so cut off b (bottom–right) and d (top–left);
-        # otherwise cut off a (left–bottom) and c (right–top).
-        first_a = np.where(centre_with_a, 0, 3)
-        second_a = np.where(centre_with_a, 1, 0)
-        first_b = np.where(centre_with_a, 3, 1)
-        second_b = np.where(centre_with_a, 2, 2)
-        pairs.append((px[four], py[four], first_a, second_a))
-        pairs.append((px[four], py[four], first_b, second_b))
-    if not pairs:
-        return np.array([]), np.array([])
-    xs, ys = [], []
-    for cx, cy, a, b in pairs:
-        rows = np.arange(a.size)
-        gap = np.full(a.size, np.nan)
-        xs.append(np.stack([cx[rows, a], cx[rows, b], gap], axis=1).ravel())
-        ys.append(np.stack([cy[rows, a], cy[rows, b], gap], axis=1).ravel())
-    return np.concatenate(xs), np.concatenate(ys)
+    return _marching_squares(x, y, v[None], np.array([level]))[0][0]
 
 
 def surface_contours(grid_x, grid_y, surface, levels=(0.5,)) -> list[list[tuple[np.ndarray, np.ndarray]]]:
@@ -899,12 +951,109 @@ def surface_contours(grid_x, grid_y, surface, levels=(0.5,)) -> list[list[tuple[
     Returns
     -------
     list of R lists of (xs, ys)
-        ``result[r][k]`` is the level-``levels[k]`` line of frame r.
+        ``result[r][k]`` is the level-``levels[k]`` line of frame r: the same arrays, bit for bit,
+        as ``contour_segments(grid_x, grid_y, surface[r], levels[k])``, computed for all frames
+        and levels at once (one pass of array operations instead of R × K small ones).
     """
     stack = as_float_array(surface, "surface")
     if stack.ndim != 3:
         raise ValueError(f"surface must have shape (frames, ny, nx); got {stack.shape}")
-    return [[contour_segments(grid_x, grid_y, frame, level) for level in levels] for frame in stack]
+    x = as_float_array(grid_x, "grid_x")
+    y = as_float_array(grid_y, "grid_y")
+    if x.ndim != 1 or y.ndim != 1 or stack.shape[1:] != (y.size, x.size) or x.size < 2 or y.size < 2:
+        raise ValueError(
+            f"surface must have shape (frames, len(grid_y), len(grid_x)) with at least 2 points per axis; "
+            f"got surface {stack.shape}, grid_x {x.shape}, grid_y {y.shape}"
+        )
+    level_values = np.array([_scalar(level, "levels") for level in levels], dtype=float)
+    return _marching_squares(x, y, stack, level_values)
+
+
+def _marching_squares(x, y, stack, levels) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """Contour segments of every field of ``stack`` (F, ny, nx) at every level (K,): F lists of K.
+
+    The fields and levels are broadcast to F·K planes and every step below runs once over all of
+    them; each plane's segments come out in the order a single plane's would (cells crossed twice
+    in row-major order, then the saddles' first and second segments), so the result does not
+    depend on how many planes were computed together.
+    """
+    n_fields, n_levels = stack.shape[0], levels.size
+    v = np.broadcast_to(stack[:, None], (n_fields, n_levels, *stack.shape[1:])).reshape(-1, *stack.shape[1:])
+    level = np.tile(levels, n_fields)
+    above = v > level[:, None, None]
+    # Per cell, its edges in the order bottom, right, top, left: crossed when the edge's two end
+    # values lie on both sides of the level. Only the few crossed cells get coordinates.
+    h_cross = above[:, :, :-1] != above[:, :, 1:]
+    v_cross = above[:, :-1, :] != above[:, 1:, :]
+    edges = (h_cross[:, :-1], v_cross[:, :, 1:], h_cross[:, 1:], v_cross[:, :, :-1])
+    count = edges[0].view(np.uint8) + edges[1].view(np.uint8) + edges[2].view(np.uint8) + edges[3].view(np.uint8)
+    plane, row, col = np.nonzero((count == 2) | (count == 4))
+    crossed = np.stack([edge[plane, row, col] for edge in edges], axis=-1)
+    lev = level[plane]
+    corner = [v[plane, row, col], v[plane, row, col + 1], v[plane, row + 1, col + 1], v[plane, row + 1, col]]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # Linear interpolation along each edge from its first end (left or bottom); the fractions
+        # of uncrossed edges (0/0, x/0, or overflowing) are masked out.
+        bottom = (lev - corner[0]) / (corner[1] - corner[0])
+        right = (lev - corner[1]) / (corner[2] - corner[1])
+        top = (lev - corner[3]) / (corner[2] - corner[3])
+        left = (lev - corner[0]) / (corner[3] - corner[0])
+    dx, dy = np.diff(x), np.diff(y)
+    px = np.stack(
+        [
+            x[col] + np.where(crossed[:, 0], bottom, 0.0) * dx[col],
+            x[col + 1],
+            x[col] + np.where(crossed[:, 2], top, 0.0) * dx[col],
+            x[col],
+        ],
+        axis=-1,
+    )
+    py = np.stack(
+        [
+            y[row],
+            y[row] + np.where(crossed[:, 1], right, 0.0) * dy[row],
+            y[row + 1],
+            y[row] + np.where(crossed[:, 3], left, 0.0) * dy[row],
+        ],
+        axis=-1,
+    )
+    n_crossed = crossed.sum(axis=-1)
+    groups = []  # (plane of each segment, crossing points x and y, first and second edge), in output order
+    two = n_crossed == 2
+    if np.any(two):
+        flags = crossed[two]
+        first = np.argmax(flags, axis=1)
+        second = 3 - np.argmax(flags[:, ::-1], axis=1)
+        groups.append((plane[two], px[two], py[two], first, second))
+    four = n_crossed == 4
+    if np.any(four):
+        corners = np.stack(corner, axis=-1)[four]
+        plane_level = lev[four]
+        centre_with_a = (corners.mean(axis=1) > plane_level) == (corners[:, 0] > plane_level)
+        # Centre on a's side: a and c are joined, so cut off b (bottom–right) and d (top–left);
+        # otherwise cut off a (left–bottom) and c (right–top).
+        planes = plane[four]
+        groups.append((planes, px[four], py[four], np.where(centre_with_a, 0, 3), np.where(centre_with_a, 1, 0)))
+        groups.append((planes, px[four], py[four], np.where(centre_with_a, 3, 1), np.where(centre_with_a, 2, 2)))
+    n_planes = n_fields * n_levels
+    pieces = [([], []) for _ in range(n_planes)]
+    for planes, cx, cy, a, b in groups:
+        rows = np.arange(a.size)
+        gap = np.full(a.size, np.nan)
+        xs = np.stack([cx[rows, a], cx[rows, b], gap], axis=1)
+        ys = np.stack([cy[rows, a], cy[rows, b], gap], axis=1)
+        # planes is sorted (np.nonzero returns C order): split the rows where it changes.
+        bounds = np.searchsorted(planes, np.arange(n_planes + 1))
+        for plane in np.flatnonzero(np.diff(bounds)):
+            lo, hi = bounds[plane], bounds[plane + 1]
+            pieces[plane][0].append(xs[lo:hi].ravel())
+            pieces[plane][1].append(ys[lo:hi].ravel())
+    empty = np.array([])
+    lines = [
+        (np.concatenate(px_parts), np.concatenate(py_parts)) if px_parts else (empty, empty.copy())
+        for px_parts, py_parts in pieces
+    ]
+    return [lines[f * n_levels : (f + 1) * n_levels] for f in range(n_fields)]
 
 
 def smoothed_targets(label_smoothing: float) -> tuple[float, float]:

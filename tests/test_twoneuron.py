@@ -7,6 +7,7 @@ along the redundant direction w0 + w1.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -175,6 +176,33 @@ def test_contour_errors():
         tn.surface_contours([0.0, 1.0], [0.0, 1.0], np.zeros((2, 2)))
 
 
+def test_surface_contours_equal_contour_segments_of_each_frame():
+    # All frames and levels are computed in one pass; each line must be, bit for bit, the one
+    # contour_segments draws alone (random fields have saddles, edges with no crossing, and frames
+    # without any line at some level).
+    rng = np.random.default_rng(3)
+    x, y = np.sort(rng.normal(size=9)), np.linspace(-1.0, 2.0, 7)
+    fields = rng.normal(size=(6, 7, 9))
+    fields[2] = 5.0  # a frame with no crossing at any level
+    levels = (0.0, 0.4, -1.2)
+    lines = tn.surface_contours(x, y, fields, levels=levels)
+    for frame, frame_lines in zip(fields, lines, strict=True):
+        for level, (xs, ys) in zip(levels, frame_lines, strict=True):
+            want_x, want_y = tn.contour_segments(x, y, frame, level)
+            np.testing.assert_array_equal(xs, want_x)
+            np.testing.assert_array_equal(ys, want_y)
+    assert all(xs.size == 0 for xs, _ in lines[2])
+    above = fields > 0.0
+    saddle = (above[:, :-1, :-1] == above[:, 1:, 1:]) & (above[:, :-1, 1:] == above[:, 1:, :-1])
+    saddle &= above[:, :-1, :-1] != above[:, :-1, 1:]
+    assert saddle.any(), "the random fields must include saddle cells"
+
+
+def test_surface_contours_check_the_grid():
+    with pytest.raises(ValueError, match=r"surface must have shape \(frames, len\(grid_y\), len\(grid_x\)\).*got surface \(1, 2, 2\), grid_x \(3,\)"):
+        tn.surface_contours([0.0, 1.0, 2.0], [0.0, 1.0], np.zeros((1, 2, 2)))
+
+
 def test_surface_contours_of_a_trajectory():
     run = tn.training_run("separable", epochs=50, frames=5, grid_size=20)
     t = run.trajectory
@@ -266,6 +294,52 @@ def test_compare_heads_without_the_double_run():
     c = tn.compare_heads("separable", epochs=20, double_lr=False)
     assert c.double_lr_gap is None and c.double_lr_max is None
     assert c.redundant_start == 0.0 and c.redundant_expected_end == 0.0
+
+
+def _assert_same_comparison(a, b):
+    for field in dataclasses.fields(a):
+        got, want = getattr(b, field.name), getattr(a, field.name)
+        if want is None:
+            assert got is None, field.name
+        else:
+            np.testing.assert_array_equal(got, want, err_msg=field.name)
+
+
+@pytest.mark.parametrize("model", ["logistic", "mlp"])
+def test_compare_heads_reuses_the_sigmoid_runs_for_any_offset(model):
+    # The sigmoid runs do not depend on the offset: kept once, they give, bit for bit, the
+    # comparison that trains everything, whatever offset comes next.
+    settings = {"model": model, "epochs": 60, "weight_decay": 0.01, "lr": 1.0}
+    runs = tn.sigmoid_runs("overlapping", **settings)
+    assert (runs.double_lr is None) == (model == "mlp")
+    for offset in (0.0, -2.5):
+        _assert_same_comparison(
+            tn.compare_heads("overlapping", offset=offset, **settings),
+            tn.compare_heads("overlapping", offset=offset, sigmoid=runs, **settings),
+        )
+
+
+def test_compare_heads_takes_a_training_run_as_its_sigmoid_run():
+    # logits-to-extremes trains the BCE run with frames = 50 and compares the softmax heads with it.
+    run = tn.training_run("noisy", model="mlp", epochs=120, frames=50, grid_size=10)
+    settings = {"model": "mlp", "epochs": 120, "max_records": 50, "double_lr": False}
+    _assert_same_comparison(
+        tn.compare_heads("noisy", **settings),
+        tn.compare_heads("noisy", sigmoid=tn.SigmoidRuns(run.trajectory, None), **settings),
+    )
+
+
+def test_compare_heads_refuses_sigmoid_runs_of_other_settings():
+    with pytest.raises(ValueError, match=r"sigmoid must be the runs of these settings; got epochs=100, expected epochs=500"):
+        tn.compare_heads(sigmoid=tn.sigmoid_runs(epochs=100))
+    with pytest.raises(ValueError, match=r"got label_smoothing=0\.0, expected label_smoothing=0\.2"):
+        tn.compare_heads(epochs=30, label_smoothing=0.2, sigmoid=tn.sigmoid_runs(epochs=30))
+    with pytest.raises(ValueError, match=r"sigmoid must record the 168 epochs .* got 11 records"):
+        tn.compare_heads(sigmoid=tn.sigmoid_runs(max_records=10))
+    with pytest.raises(ValueError, match=r"sigmoid must include the 2·lr run"):
+        tn.compare_heads(epochs=30, sigmoid=tn.sigmoid_runs(epochs=30, double_lr=False))
+    with pytest.raises(ValueError, match=r"sigmoid must be a SigmoidRuns .* got str"):
+        tn.compare_heads(sigmoid="runs")
 
 
 def test_compare_heads_errors():
