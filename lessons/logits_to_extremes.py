@@ -48,7 +48,6 @@ FRAMES = 50
 GRID = 40
 
 run_training = cached(tn.training_run, max_entries=8)
-compare = cached(tn.compare_heads, max_entries=8)
 references = cached(tn.reference_runs)
 
 
@@ -111,6 +110,27 @@ def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
             title=f"Calibration at epoch {summary.last_epoch}",
         ),
     }
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def twin_heads(kind, model, lr, epochs, decay, smoothing, loss_label):
+    """Section 3's two-neuron heads beside the BCE run of section 1, shared read-only.
+
+    The sigmoid head is section 1's own run (recorded at the same epochs), so only the two
+    softmax heads are trained here.
+    """
+    run = run_figures(kind, model, "bce", lr, epochs, decay, smoothing, loss_label)["run"]
+    return tn.compare_heads(
+        kind,
+        model=model,
+        lr=lr,
+        epochs=epochs,
+        weight_decay=decay,
+        label_smoothing=smoothing,
+        max_records=FRAMES,
+        double_lr=False,
+        sigmoid=tn.SigmoidRuns(run.trajectory, None),
+    )
 
 
 def _pct(value: float) -> str:
@@ -434,16 +454,14 @@ def training_sections() -> None:
     if loss == "bce" and run is not None:
         twin = None
         with explain_errors("The two-neuron comparison"), st.spinner("Training the two-neuron head…"):
-            twin = compare(
-                kind, model=model, lr=lr, epochs=epochs, weight_decay=decay, label_smoothing=smoothing, double_lr=False
-            )
+            twin = twin_heads(kind, model, lr, epochs, decay, smoothing, loss_label)
         if twin is not None:
             explain(
                 "Trained from the matching start (head learning rate halved, see the previous lesson), the two-neuron "
                 "softmax head's P(class 1) "
                 + (
                     f"differs from the single sigmoid neuron's by at most **{twin.matched_max:.2g}** over all samples "
-                    "and epochs: the same run."
+                    f"and the {twin.epochs.size} recorded epochs: the same run."
                     if twin.matched_identical
                     else "equals the single sigmoid neuron's in exact arithmetic; at this large η the dynamics are "
                     f"chaotic and float64 rounding drifts the two runs apart (by {twin.matched_max:.3g})."

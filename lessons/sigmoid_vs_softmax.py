@@ -41,7 +41,27 @@ MODEL_LABELS = {"logistic regression": "logistic", "MLP (16 tanh units)": "mlp"}
 LABEL_OPTIONS = ["y = 1 (positive)", "y = 0 (negative)"]
 
 plane_grid = cached(tn.logit_plane)
-compare = cached(tn.compare_heads, max_entries=16)
+
+
+# The comparison is kept as one shared, read-only object per setting (no copy per rerun). The
+# offset moves only the two softmax heads, so the sigmoid runs are kept apart from it: a change of
+# the offset trains two heads, not four.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def sigmoid_reference(kind: str, model: str, lr: float, epochs: int, decay: float) -> tn.SigmoidRuns:
+    return tn.sigmoid_runs(kind, model=model, lr=lr, epochs=epochs, weight_decay=decay)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def compare(kind: str, model: str, lr: float, epochs: int, decay: float, offset: float) -> tn.HeadComparison:
+    return tn.compare_heads(
+        kind,
+        model=model,
+        lr=lr,
+        epochs=epochs,
+        weight_decay=decay,
+        offset=offset,
+        sigmoid=sigmoid_reference(kind, model, lr, epochs, decay),
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,7 +103,7 @@ def gradient_figure(z0: float, z1: float, label: int):
 
 @shared_figures(max_entries=32)
 def training_figures(kind: str, model: str, lr: float, epochs: int, decay: float, offset: float):
-    result = compare(kind, model=model, lr=lr, epochs=epochs, weight_decay=decay, offset=offset)
+    result = compare(kind, model, lr, epochs, decay, offset)
     plane = plane_grid(tn.plane_limit(result.final_raw_logits, minimum=PLANE_LIMIT), PLANE_POINTS)
     gaps = {
         f"matched (head lr {result.matched_head_lr:g}, decay {result.matched_head_weight_decay:g})": result.matched_gap,
@@ -278,9 +298,7 @@ def training_section() -> None:
     result = None
     if not diverging_decay_warning(float(lr), float(decay)):
         with explain_errors("These training settings"), st.spinner("Training both heads…"):
-            result = compare(
-                kind, model=model, lr=float(lr), epochs=int(epochs), weight_decay=float(decay), offset=float(offset)
-            )
+            result = compare(kind, model, float(lr), int(epochs), float(decay), float(offset))
 
     if result is not None:
         matched_max = result.matched_max
