@@ -39,14 +39,7 @@ RATIO_LABEL = "sum of losses / sum of weights"
 
 example_for = cached(sg.make_example)
 border_for = cached(sg.ignore_border)
-balanced_for = cached(sg.inverse_frequency_weights)
-rare_for = cached(sg.with_rare_weight)
 losses_for = cached(sg.pixel_losses)
-sweep_for = cached(sg.rare_weight_sweep)
-fit_for = cached(sg.fit_class_bias)
-scores_for = cached(sg.rare_class_scores)
-edges_for = cached(sg.boundary_pixels)
-naive_for = cached(sg.naive_softmax_check)
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -59,6 +52,83 @@ def pct(x: float) -> str:
 
 def weights_text(w) -> str:
     return "[" + ", ".join(f"{v:.4g}" for v in w) + "]"
+
+
+# Everything the lesson computes from its settings, and the figures drawn from it, as one shared,
+# read-only entry per setting: a rerun with settings already seen looks up nine numbers, instead of
+# hashing the image's arrays for a dozen separate cached calls, and redraws frozen figures.
+@shared_figures(max_entries=32)
+def lesson_state(
+    n_classes: int,
+    seed: int,
+    confidence: float,
+    noise: float,
+    weight_mode: str,
+    rare_weight: float,
+    border: int,
+    smoothing: float,
+    ignore_index: int,
+) -> dict:
+    example = example_for(n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE)
+    target = sg.ignore_border(example.mask, border, ignore_index=ignore_index)
+    if weight_mode == WEIGHT_MODES[1]:
+        weight = sg.inverse_frequency_weights(example.mask, n_classes)
+    else:
+        weight = sg.with_rare_weight(n_classes, rare_weight)
+    weighted = bool((weight != 1).any())
+    options = {"ignore_index": ignore_index, "label_smoothing": smoothing}
+    result = sg.pixel_losses(example.logits, target, weight=weight, **options)
+    # All weights 1 is the unweighted loss: no need to compute it twice.
+    plain = sg.pixel_losses(example.logits, target, **options) if weighted else result
+    defined = result.n_valid > 0 and result.denominator > 0
+    rare = example.rare_class
+    sweep = sg.rare_weight_sweep(example.logits, target, SWEEP, rare_class=rare, **options)
+    fit_plain = sg.fit_class_bias(example.logits, target, **options)
+    fit_weighted = sg.fit_class_bias(example.logits, target, weight=weight, **options) if weighted else fit_plain
+    state = {
+        "example": example,
+        "target": target,
+        "weight": weight,
+        "weighted": weighted,
+        "result": result,
+        "plain": plain,
+        "defined": defined,
+        "naive": sg.naive_softmax_check(example.logits, target, scale=1000.0, ignore_index=ignore_index),
+        "sweep": sweep,
+        "fit_plain": fit_plain,
+        "fit_weighted": fit_weighted,
+        "fig_map": figs.loss_map_figure(result, example.names, title='Per-pixel loss (reduction="none")'),
+    }
+    if defined:
+        state["edges"] = sg.region_share(result, sg.boundary_pixels(example.mask))
+        state["wrong"] = sg.region_share(result, result.valid & ~result.correct)
+        state["fig_shares"] = figs.class_shares_figure(
+            example.names,
+            result.class_pixel_share,
+            plain.class_loss_share,
+            result.class_loss_share if weighted else None,
+            title="Shares of pixels and of the loss",
+        )
+        state["fig_sweep"] = figs.weight_sweep_figure(
+            sweep,
+            current=(float(weight[rare]), result.mean, float(result.class_loss_share[rare]))
+            if weight_mode == WEIGHT_MODES[0]
+            else None,
+            title="Rare-class weight: mean and share",
+        )
+    if fit_plain.success or fit_weighted.success:
+        state["fig_fit"] = figs.masks_figure(
+            [("fit, weights 1", fit_plain.predicted), ("fit, your weights", fit_weighted.predicted)],
+            example.names,
+            valid=result.valid,
+            title="After fitting per-class biases",
+        )
+        scores = {"fit_plain": fit_plain.predicted, "fit_weighted": fit_weighted.predicted, "raw": result.predicted}
+        state["scores"] = {
+            name: sg.rare_class_scores(target, predicted, rare, ignore_index=ignore_index)
+            for name, predicted in scores.items()
+        }
+    return state
 
 
 # Truth and prediction depend on the image, the model and the border only, not on the weights, the
@@ -158,36 +228,19 @@ def lesson_sections() -> None:
     ignore_index = IGNORE_VALUES.get(ignore_label, -100)
     rare_weight = float(rare_label)
 
-    example = target = weight = result = plain = None
+    state = None
     with explain_errors("These settings"):
-        example = example_for(
-            n_classes, seed=seed, confidence=confidence, noise=noise, size=SIZE
-        )
-        target = border_for(example.mask, border, ignore_index=ignore_index)
-        if weight_mode == WEIGHT_MODES[1]:
-            weight = balanced_for(example.mask, n_classes)
-        else:
-            weight = rare_for(n_classes, rare_weight)
-        result = losses_for(
-            example.logits,
-            target,
-            weight=weight,
-            ignore_index=ignore_index,
-            label_smoothing=smoothing,
-        )
-        # All weights 1 is the unweighted loss: no need to compute it twice.
-        plain = (
-            losses_for(example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing)
-            if bool((weight != 1).any())
-            else result
+        state = lesson_state(
+            n_classes, seed, confidence, noise, weight_mode, rare_weight, border, smoothing, ignore_index
         )
 
-    if example is not None and result is not None and plain is not None:
+    if state is not None:
+        example, weight, result, plain = (state[k] for k in ("example", "weight", "result", "plain"))
         names = example.names
         rare = example.rare_class
         rare_name = names[rare]
-        defined = result.n_valid > 0 and result.denominator > 0
-        weighted = bool((weight != 1).any())
+        defined = state["defined"]
+        weighted = state["weighted"]
 
         # ----------------------------------------------------------------------------------------
         st.header("1. One cross-entropy per pixel")
@@ -199,9 +252,7 @@ def lesson_sections() -> None:
             key="pix_exp_masks",
             table=lambda: sg.pixel_table(result, names),
         )
-        fig_map = figs.loss_map_figure(
-            result, names, title='Per-pixel loss (reduction="none")'
-        )
+        fig_map = state["fig_map"]
         chart(fig_map, key="pix_fig_map")
         export_buttons(
             fig_map,
@@ -235,8 +286,7 @@ def lesson_sections() -> None:
         else:
             hottest = float(result.loss_map[result.valid].max())
             rare_pixels = int(result.class_pixels[rare])
-            edges = sg.region_share(result, edges_for(example.mask))
-            wrong = sg.region_share(result, result.valid & ~result.correct)
+            edges, wrong = state["edges"], state["wrong"]
             if not weighted and result.n_valid == result.n_pixels:
                 identity = (
                     f"With no weights and no ignored pixels the mean is the plain mean of the map: "
@@ -283,7 +333,7 @@ def lesson_sections() -> None:
             f"# the same number: {fmt(result.mean, 6)}",
             language="python",
         )
-        naive = naive_for(example.logits, target, scale=1000.0, ignore_index=ignore_index)
+        naive = state["naive"]
         if naive.n_valid:
             explain(
                 f'**"For numerical stability", checked.** Multiply these logits by 1000 (a very confident network). '
@@ -295,14 +345,7 @@ def lesson_sections() -> None:
 
         # ----------------------------------------------------------------------------------------
         st.header("2. Class weights, ignored pixels, label smoothing")
-        sweep = sweep_for(
-            example.logits,
-            target,
-            SWEEP,
-            rare_class=rare,
-            ignore_index=ignore_index,
-            label_smoothing=smoothing,
-        )
+        sweep = state["sweep"]
         at_one, at_ten = (
             float(sweep.mean[SWEEP.index(1.0)]),
             float(sweep.mean[SWEEP.index(PREDICT_WEIGHT)]),
@@ -342,13 +385,7 @@ def lesson_sections() -> None:
         predict_section(explanation)
 
         if defined:
-            fig_shares = figs.class_shares_figure(
-                names,
-                result.class_pixel_share,
-                plain.class_loss_share,
-                result.class_loss_share if weighted else None,
-                title="Shares of pixels and of the loss",
-            )
+            fig_shares = state["fig_shares"]
             chart(fig_shares, key="pix_fig_shares")
             export_buttons(
                 fig_shares, name="segmentation-class-shares", key="pix_exp_shares"
@@ -370,17 +407,7 @@ def lesson_sections() -> None:
                 )
             )
 
-            fig_sweep = figs.weight_sweep_figure(
-                sweep,
-                current=(
-                    float(weight[rare]),
-                    result.mean,
-                    float(result.class_loss_share[rare]),
-                )
-                if weight_mode == WEIGHT_MODES[0]
-                else None,
-                title="Rare-class weight: mean and share",
-            )
+            fig_sweep = state["fig_sweep"]
             chart(fig_sweep, key="pix_fig_sweep")
             export_buttons(
                 fig_sweep, name="segmentation-rare-weight-sweep", key="pix_exp_sweep"
@@ -411,41 +438,13 @@ def lesson_sections() -> None:
             "minimising the mean loss (a convex problem in C numbers), once with all weights 1 and once with your "
             "weights."
         )
-        fit_plain = fit_for(
-            example.logits, target, ignore_index=ignore_index, label_smoothing=smoothing
-        )
-        fit_weighted = (
-            fit_for(
-                example.logits,
-                target,
-                weight=weight,
-                ignore_index=ignore_index,
-                label_smoothing=smoothing,
-            )
-            if weighted
-            else fit_plain
-        )
+        fit_plain, fit_weighted = state["fit_plain"], state["fit_weighted"]
         if fit_plain.success or fit_weighted.success:
-            fig_fit = figs.masks_figure(
-                [
-                    ("fit, weights 1", fit_plain.predicted),
-                    ("fit, your weights", fit_weighted.predicted),
-                ],
-                names,
-                valid=result.valid,
-                title="After fitting per-class biases",
-            )
+            fig_fit = state["fig_fit"]
             chart(fig_fit, key="pix_fig_fit")
             export_buttons(fig_fit, name="segmentation-bias-refit", key="pix_exp_fit")
-            s_raw = scores_for(target, result.predicted, rare, ignore_index=ignore_index)
-            s_plain = scores_for(
-                target, fit_plain.predicted, rare, ignore_index=ignore_index
-            )
-            s_weighted = (
-                scores_for(target, fit_weighted.predicted, rare, ignore_index=ignore_index)
-                if weighted
-                else s_plain
-            )
+            scores = state["scores"]
+            s_raw, s_plain, s_weighted = scores["raw"], scores["fit_plain"], scores["fit_weighted"]
             lines = [
                 (
                     f"For the {rare_name}: the model as given finds it with recall {fmt(s_raw.recall, 3)} and precision "
