@@ -204,3 +204,50 @@ def test_frozen_figure_gives_one_dict_that_nothing_downstream_changes():
     pio.to_json(spec, validate=False)
     assert json.dumps(spec, sort_keys=True) == snapshot
     assert frozen.to_json() == expected
+
+
+def test_a_frozen_figure_is_described_and_presented_once():
+    # Its text alternative and its presentation copy are made on first use and shared; they are
+    # what the unfrozen figure gives, and the copy is frozen too.
+    data, layout, frames = _frames_spec()
+    plain = fast_figure(data, layout, frames)
+    frozen = freeze_figure(fast_figure(data, layout, frames))
+    presented = present_figure(frozen)
+    assert present_figure(frozen) is presented
+    assert presented.to_dict() is presented.to_dict(), "the presentation copy is frozen"
+    assert json.dumps(presented.to_dict(), sort_keys=True) == json.dumps(present_figure(plain).to_dict(), sort_keys=True)
+    assert describe_figure(frozen) == describe_figure(plain)
+    assert describe_figure(frozen) is describe_figure(frozen)
+    assert describe_figure(frozen, max_traces=1) == describe_figure(plain, max_traces=1)
+
+
+def test_an_unfrozen_figure_is_described_and_presented_afresh():
+    # It may still change, so nothing derived from it is kept.
+    data, layout, frames = _frames_spec()
+    fig = fast_figure(data, layout, frames)
+    first = present_figure(fig)
+    assert present_figure(fig) is not first
+    before = describe_figure(fig)
+    fig.update_layout(title_text="Another title")
+    assert describe_figure(fig) != before and "Another title" in describe_figure(fig)
+
+
+def test_a_presentation_copy_hands_out_what_plotly_would_build_from_its_dicts():
+    # present_figure returns its enlarged dicts as the copy's dict, skipping Plotly's rebuild of
+    # them: they must be exactly what Plotly builds from the same dicts.
+    data, layout, frames = _frames_spec()
+    fig = fast_figure(data, layout, frames)
+    presented = present_figure(fig).to_dict()
+    rebuilt = fast_figure(*_present_spec_parts(fig)).to_dict()
+    assert json.dumps(presented, sort_keys=True, default=str) == json.dumps(rebuilt, sort_keys=True, default=str)
+    from lossviz.figures._style import PRESENT_FONT_SIZE
+
+    assert presented["frames"] and min(dict(_font_sizes(presented)).values()) >= PRESENT_FONT_SIZE
+
+
+def _present_spec_parts(fig):
+    from lossviz.figures._style import _present_spec
+
+    data, layout, frames = _present_spec(fig)
+    return data, layout, frames or None
+

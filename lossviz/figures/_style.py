@@ -363,6 +363,9 @@ def fast_figure(data: list, layout: dict, frames: list | None = None) -> go.Figu
     return fig
 
 
+_FROZEN_MEMO = "_lossviz_derived"
+
+
 def freeze_figure(fig: go.Figure) -> go.Figure:
     """Mark ``fig`` finished and shared read-only: its plain-dict form is computed once, now.
 
@@ -379,7 +382,23 @@ def freeze_figure(fig: go.Figure) -> go.Figure:
         return spec
 
     fig.to_dict = frozen_dict
+    # What is derived from a frozen figure is as fixed as the figure: its text alternative and its
+    # presentation copy are made once, on first use, and shared like the figure itself.
+    setattr(fig, _FROZEN_MEMO, {})
     return fig
+
+
+def _derived(fig: go.Figure, key, build):
+    """``build()``, made once per frozen figure (``freeze_figure``) and every time for any other.
+
+    Two sessions asking at once may both build it; both results are equal, and one is kept.
+    """
+    memo = getattr(fig, _FROZEN_MEMO, None)
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 def present_figure(fig: go.Figure) -> go.Figure:
@@ -392,7 +411,29 @@ def present_figure(fig: go.Figure) -> go.Figure:
     by ``PRESENT_HEIGHT_SCALE``, so the larger text never crowds the plot. One function for every
     figure, so no lesson needs a presentation variant of its figures. Log axes label decades only
     (their in-between 2 and 5 would be drawn at 3/4 of the tick size). The input is not changed.
+
+    The copy of a frozen figure is made once and is frozen itself, so a projected lesson redraws
+    a cached figure without enlarging and copying it again on every rerun.
     """
+    return _derived(fig, "present", lambda: _presented(fig))
+
+
+def _presented(fig: go.Figure) -> go.Figure:
+    data, layout, frames = _present_spec(fig)
+    presented = fast_figure(data, layout, frames or None)
+    # The dicts are already Plotly's own output (to_plotly_json of the figure, fonts enlarged), so
+    # the copy hands them out as its dict instead of rebuilding them from its trace objects.
+    spec = {"data": data, "layout": layout}
+    if frames:
+        spec["frames"] = frames
+    presented.to_dict = lambda: spec
+    if hasattr(fig, _FROZEN_MEMO):
+        setattr(presented, _FROZEN_MEMO, {})
+    return presented
+
+
+def _present_spec(fig: go.Figure) -> tuple[list, dict, list]:
+    """The figure's data, layout and frames as dicts, fonts enlarged, for ``present_figure``."""
     spec = fig.to_plotly_json()
     data = [_enlarge_fonts(copy.deepcopy(trace)) for trace in spec.get("data", [])]
     layout = _enlarge_fonts(copy.deepcopy(spec.get("layout", {})))
@@ -409,7 +450,7 @@ def present_figure(fig: go.Figure) -> go.Figure:
                 axis["dtick"] = 1  # decades only: Plotly draws the 2 and 5 between them at 3/4 size
     if isinstance(layout.get("height"), (int, float)):
         layout["height"] = int(round(layout["height"] * PRESENT_HEIGHT_SCALE))
-    return fast_figure(data, layout, frames or None)
+    return data, layout, frames
 
 
 def _implicit_fonts(layout: dict, data: list):
@@ -513,7 +554,12 @@ def describe_figure(fig: go.Figure, *, max_traces: int = 6) -> str:
     with its data: the title, each axis title with its range, and per trace its name with its one
     point (a marker such as "your point"), the range of its values (a curve, bars), or the range of
     its cell values (a heat map). Plotly's HTML tags in titles (``<br>``, ``<sub>``) are dropped.
+    A frozen figure's summary is made once (``freeze_figure``).
     """
+    return _derived(fig, ("describe", max_traces), lambda: _describe(fig, max_traces))
+
+
+def _describe(fig: go.Figure, max_traces: int) -> str:
     layout = fig.layout
     parts = []
     title = _plain_text(layout.title.text) if layout.title and layout.title.text else ""
