@@ -21,6 +21,7 @@ from lossviz.figures._style import (
     freeze_figure,
     present_figure,
     style_layout,
+    styled_figure,
 )
 
 
@@ -251,3 +252,33 @@ def _present_spec_parts(fig):
     data, layout, frames = _present_spec(fig)
     return data, layout, frames or None
 
+
+
+_LINE = {"type": "scatter", "x": [0.0, 1.0, 2.0], "y": [1e-3, 1e-2, 1.0], "mode": "lines", "name": "a"}
+_STYLED_CASES = [
+    # (layout, options, then): the axis structures of the lessons' figures styled this way
+    ({}, {"title": "T", "x_title": "x", "y_title": "y"}, None),
+    ({"xaxis": {"range": [-0.03, 1.03]}, "yaxis": {"range": [-0.05, 1.05]}}, {"title": "Calibration", "x_title": "p",
+     "y_title": "freq", "height": 440}, {"legend": {"x": 1.0, "xanchor": "right", "y": 0.02, "orientation": "v"}}),
+    ({"xaxis": {"anchor": "y3", "title": {"text": "epoch"}},
+      "yaxis": {"domain": [0.72, 1.0], "title": {"text": "loss (log)"}, "type": "log", "exponentformat": "power"},
+      "yaxis2": {"domain": [0.37, 0.65], "anchor": "x", "title": {"text": "W"}, "rangemode": "tozero"},
+      "yaxis3": {"domain": [0.0, 0.30], "anchor": "x", "title": {"text": "z"}, "rangemode": "tozero"}},
+     {"title": None, "height": 560, "legend": False}, None),
+    ({"xaxis": {"range": [-12.0, 12.0], "constrain": "domain"},
+      "yaxis": {"range": [-12.0, 12.0], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"}},
+     {"title": "Plane", "x_title": "z0", "y_title": "z1", "height": 520},
+     {"legend": {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+      "margin": {"b": 140, "t": 140}}),
+    ({"yaxis": {"type": "log", "exponentformat": "power", "range": [-17.5, 0.3]}, "shapes": [{"type": "line"}]},
+     {"title": "", "x_title": "epoch", "y_title": "gap"}, None),
+]
+
+
+@pytest.mark.parametrize(("layout", "options", "then"), _STYLED_CASES)
+def test_styled_figure_is_style_figure_from_dicts(layout, options, then):
+    want = style_figure(fast_figure([dict(_LINE)], json.loads(json.dumps(layout))), **options)
+    if then:
+        want.update_layout(then)
+    got = styled_figure([dict(_LINE)], json.loads(json.dumps(layout)), then=then, **options)
+    assert json.dumps(got.to_dict(), sort_keys=True) == json.dumps(want.to_dict(), sort_keys=True)

@@ -283,13 +283,56 @@ def house_figure(data: list, layout: dict, *, title=None, x_title=None, y_title=
     return fast_figure(data, merged)
 
 
+def styled_figure(
+    data: list,
+    layout: dict,
+    *,
+    title: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 420,
+    legend: bool = True,
+    then: dict | None = None,
+) -> go.Figure:
+    """``style_figure(fast_figure(data, layout), ...)`` and then ``update_layout(then)``, from dicts.
+
+    ``style_figure`` goes through Plotly's update machinery (property paths parsed and validated,
+    callbacks fired), several milliseconds per figure on every widget change. The house keys
+    depend only on the axes and the options, so ``style_figure`` computes them once per axis
+    structure (``_house_layout``, cached) and they are merged here the way ``update_layout``
+    merges (nested dicts key by key, the later value winning). tests/test_figures_style.py checks
+    that both give the same figure.
+    """
+    axes = {key: value for key, value in layout.items() if key.startswith(("xaxis", "yaxis"))}
+    house = json.loads(
+        _house_layout(json.dumps(axes, sort_keys=True), bool(title), x_title, y_title, height, legend)
+    )
+    if title:
+        house["title"]["text"] = title
+    merged = _merge_layout({key: value for key, value in layout.items() if key not in axes}, house)
+    if then:
+        merged = _merge_layout(merged, then)
+    return fast_figure(data, merged)
+
+
+def _merge_layout(base: dict, update: dict) -> dict:
+    """``base`` updated by ``update`` as ``update_layout`` does: nested dicts merged key by key."""
+    merged = dict(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge_layout(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 @functools.lru_cache(maxsize=128)
-def _house_layout(axes_json: str, titled: bool, x_title, y_title, height: int) -> str:
+def _house_layout(axes_json: str, titled: bool, x_title, y_title, height: int, legend: bool = True) -> str:
     """The layout ``style_figure`` produces for these axes (JSON, without the template), with a
     placeholder title."""
     skeleton = go.Figure({"layout": json.loads(axes_json)})
     styled = style_figure(skeleton, title="title" if titled else None, x_title=x_title, y_title=y_title,
-                          height=height)
+                          height=height, legend=legend)
     layout = styled.layout.to_plotly_json()
     layout.pop("template", None)
     return json.dumps(layout)

@@ -26,8 +26,8 @@ from lossviz.figures._style import (
     LINE_WIDTH,
     animation_controls,
     fast_figure,
-    style_figure,
     style_layout,
+    styled_figure,
 )
 from lossviz.figures.twoneuron import _sig
 
@@ -350,8 +350,7 @@ def training_curves_figure(
         "yaxis2": {"domain": [0.37, 0.65], "anchor": "x", "title": {"text": "‖W‖"}, "rangemode": "tozero"},
         "yaxis3": {"domain": [0.0, 0.30], "anchor": "x", "title": {"text": "max |z|"}, "rangemode": "tozero"},
     }
-    fig = fast_figure(data, layout)
-    return style_figure(fig, title=title, height=height, legend=False)
+    return styled_figure(data, layout, title=title, height=height, legend=False)
 
 
 def reliability_figure(
@@ -393,13 +392,12 @@ def reliability_figure(
         },
     ]
     layout = {"xaxis": {"range": [-0.03, 1.03]}, "yaxis": {"range": [-0.05, 1.05]}}
-    fig = fast_figure(data, layout)
-    style_figure(
-        fig,
+    return styled_figure(
+        data,
+        layout,
         title=title,
         x_title="mean predicted P(class 1) in the bin",
         y_title="fraction of class 1 in the bin",
         height=440,
+        then={"legend": {"x": 1.0, "xanchor": "right", "y": 0.02, "yanchor": "bottom", "orientation": "v"}},
     )
-    fig.update_layout(legend={"x": 1.0, "xanchor": "right", "y": 0.02, "yanchor": "bottom", "orientation": "v"})
-    return fig

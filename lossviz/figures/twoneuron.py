@@ -13,7 +13,15 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, fast_figure, style_figure
+from lossviz.figures._style import (
+    COLORS,
+    DASHES,
+    FONT_SIZE,
+    LINE_WIDTH,
+    fast_figure,
+    style_figure,
+    styled_figure,
+)
 
 __all__ = ["gap_figure", "head_gradients_figure", "logit_plane_figure"]
 
@@ -181,19 +189,18 @@ def logit_plane_figure(
         "xaxis": {"range": [low, high], "constrain": "domain"},
         "yaxis": {"range": [low, high], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
     }
-    fig = fast_figure(data, layout)
-    style_figure(
-        fig,
+    return styled_figure(
+        data,
+        layout,
         title=title,
         x_title="z0 (class 0 logit)",
         y_title="z1 (class 1 logit)",
         height=height,
+        then={
+            "legend": {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+            "margin": {"b": 140, "t": 140 if title else 100},
+        },
     )
-    fig.update_layout(
-        legend={"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0.5, "xanchor": "center"},
-        margin={"b": 140, "t": 140 if title else 100},
-    )
-    return fig
 
 
 def head_gradients_figure(grad_sigmoid: float, grad_softmax, *, title: str | None = None) -> go.Figure:
@@ -272,8 +279,7 @@ def gap_figure(
         }
     )
     layout = {"yaxis": {"type": "log", "exponentformat": "power", "range": [np.log10(GAP_FLOOR) - 0.5, 0.3]}}
-    fig = fast_figure(data, layout)
-    return style_figure(fig, title=title, x_title="epoch", y_title=y_title, height=height)
+    return styled_figure(data, layout, title=title, x_title="epoch", y_title=y_title, height=height)
 
 
 def _class_colorscale(alpha: float) -> list:
