@@ -509,12 +509,32 @@ def _softmax_parts(logits):
     most of the cost (bench/bench_core.py). Subtracting the row maximum keeps exp ≤ 1, so logits
     of ±1e4 never overflow.
     """
-    peak = logits.max(axis=-1, keepdims=True)
+    peak = _class_max(logits)
     exp_shifted = np.subtract(logits, peak, order="C")
     np.exp(exp_shifted, out=exp_shifted)
     # A BLAS matrix–vector product sums a short class axis ~5x faster than .sum(axis=-1).
     total = exp_shifted @ np.ones(logits.shape[-1])
     return exp_shifted, total, peak[..., 0] + np.log(total)
+
+
+_SHORT_CLASS_AXIS = 8
+"""Up to this many classes, ``_class_max`` compares columns instead of reducing rows."""
+
+
+def _class_max(logits):
+    """max over the last (class) axis, keepdims: the same values as ``logits.max(-1, keepdims=True)``.
+
+    NumPy reduces a short last axis one row at a time (6 µs for 200 × 2, 5 ms for 200,000 × 2);
+    np.maximum over the few columns does it in 1.4 µs and 0.3 ms. Maxima are exact, so the
+    values (NaN included) do not depend on the order.
+    """
+    classes = logits.shape[-1]
+    if not 1 < classes <= _SHORT_CLASS_AXIS:
+        return logits.max(axis=-1, keepdims=True)
+    peak = logits[..., :1].copy()
+    for column in range(1, classes):
+        np.maximum(peak, logits[..., column : column + 1], out=peak)
+    return peak
 
 
 def _target_weights(target, weight, ignore_index):

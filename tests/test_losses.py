@@ -458,3 +458,19 @@ def test_bce_with_logits_keeps_tiny_losses_of_confident_right_answers():
     is e^(−40)·(1 − e^(−40)/2), exact to float64 here."""
     per = lv.bce_with_logits([40.0, -40.0], [1.0, 0.0], reduction="none")
     np.testing.assert_allclose(per, [math.exp(-40.0)] * 2, rtol=1e-15)
+
+
+@pytest.mark.parametrize("shape", [(5, 1), (200, 2), (7, 3), (3, 4, 8), (4, 9), (0, 3)])
+def test_class_max_is_numpys_max_over_the_class_axis(shape):
+    # The softmax kernels take the row maximum column by column for short class axes: the values
+    # must be NumPy's own, NaN rows and arrays whose class axis is not contiguous included.
+    from lossviz.losses import _class_max
+
+    rng = np.random.default_rng(len(shape))
+    z = rng.normal(size=shape) * 1e3
+    if z.size:
+        z.flat[min(3, z.size - 1)] = np.nan
+    np.testing.assert_array_equal(_class_max(z), z.max(axis=-1, keepdims=True))
+    if len(shape) == 3:
+        moved = np.moveaxis(z, 0, -1)  # a strided class axis, as pixel logits (N, C, H, W) moved last
+        np.testing.assert_array_equal(_class_max(moved), moved.max(axis=-1, keepdims=True))
