@@ -607,7 +607,7 @@ class _Problem:
         target, loss = self.target, self.config.loss
         if loss == "ce":
             checked = _check_cross_entropy(probe, target, -1, None, -100, self.config.label_smoothing)
-            index_targets = _target_weights(checked[1], None, -100)
+            index_targets = _target_weights(checked[1], None, -100, n_classes=probe.shape[-1])
             return lambda z: _cross_entropy(
                 z, *checked[1:], "mean", with_grad=True, with_value=False, index_targets=index_targets
             )[1]
