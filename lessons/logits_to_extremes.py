@@ -47,7 +47,6 @@ DECAY_OPTIONS = [0.0, 0.001, 0.01, 0.1, 0.3]
 FRAMES = 50
 GRID = 40
 
-run_training = cached(tn.training_run, max_entries=8)
 references = cached(tn.reference_runs)
 
 
@@ -59,7 +58,7 @@ def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
     finished objects are kept: shared_figures hands back the same (frozen) objects and nothing
     downstream mutates them (st.plotly_chart and the HTML export only read them).
     """
-    run = run_training(
+    run = tn.training_run(
         kind,
         model=model,
         loss=loss,
