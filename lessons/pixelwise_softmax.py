@@ -37,9 +37,11 @@ SIZE = 32
 RATIO_TEX = r"$\sum_i \ell_i \,/\, \sum_i w_{y_i}$"
 RATIO_LABEL = "sum of losses / sum of weights"
 
-example_for = cached(sg.make_example)
-border_for = cached(sg.ignore_border)
-losses_for = cached(sg.pixel_losses)
+# Bounded like the shared entries below (a default cache keeps 128 images of ~50 KB, which a long
+# session fills slowly: memory still grew in the second half of 1,000 changes).
+example_for = cached(sg.make_example, max_entries=32)
+border_for = cached(sg.ignore_border, max_entries=32)
+losses_for = cached(sg.pixel_losses, max_entries=32)
 
 
 def fmt(x: float, digits: int = 4) -> str:
