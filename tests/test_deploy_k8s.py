@@ -545,9 +545,9 @@ def test_the_sizing_table_follows_from_the_measured_capacity():
 
 
 @pytest.mark.parametrize("old, new, reported", [
-    ("| ~170 – 240 across all lessons |", "| ~150 – 240 across all lessons |", "measured"),
-    ("| 1 | 3 | 9 – 12 |", "| 1 | 3 | 8 – 12 |", "replicas for 2000"),
-    ("| 2 – 3 | 8 – 12 | 31 – 45 | 1 GiB / 1.5 GiB |", "| 2 – 3 | 8 – 12 | 31 – 45 | 2 GiB / 1.5 GiB |", "memory per pod"),
+    ("| ~320 – 420 across all lessons |", "| ~300 – 420 across all lessons |", "measured"),
+    ("| 1 | 2 | 5 – 7 |", "| 1 | 2 | 4 – 7 |", "replicas for 2000"),
+    ("| 1 – 2 | 5 – 6 | 19 – 24 | 1 GiB / 1.5 GiB |", "| 1 – 2 | 5 – 6 | 19 – 24 | 2 GiB / 1.5 GiB |", "memory per pod"),
 ], ids=["re-measured", "wrong-replicas", "wrong-memory"])
 def test_the_sizing_check_reports_a_stale_table(tmp_path, old, new, reported):
     """A re-measured capacity, a miscounted cell or a memory figure unlike the Deployment's fails."""
