@@ -8,7 +8,8 @@ logits to extremes" show, on top of ``lossviz.losses`` and the trainer ``lossviz
   adding the same constant to both logits changes);
 * ``logit_plane``: P(class 1) over the (z0, z1) plane, constant along every diagonal;
 * ``compare_heads``: a sigmoid head with BCE trained beside two-neuron softmax heads with CE,
-  matched and not, and the redundant direction w0 + w1 that the loss cannot see;
+  matched and not, and the redundant direction w0 + w1 that the loss cannot see
+  (``sigmoid_runs``: its sigmoid-head runs alone, to reuse for any offset);
 * ``training_run``, ``summarize_run``, ``reference_runs``, ``label_smoothing_bound``,
   ``decay_factor``: a toy training run and the numbers that say whether its weights and logits
   keep growing.
@@ -70,6 +71,7 @@ __all__ = [
     "max_abs_logit",
     "plane_limit",
     "reference_runs",
+    "sigmoid_runs",
     "smoothed_targets",
     "summarize_run",
     "surface_contours",
