@@ -89,7 +89,6 @@ def lesson_state(
     fit_weighted = sg.fit_class_bias(example.logits, target, weight=weight, **options) if weighted else fit_plain
     state = {
         "example": example,
-        "target": target,
         "weight": weight,
         "weighted": weighted,
         "result": result,

@@ -426,11 +426,15 @@ def sigmoid_runs(
     """
     data = make_dataset(kind, n, seed=seed)
     config = _comparison_config(model, lr, epochs, weight_decay, label_smoothing, hidden, seed)
-    every = _record_every(config.epochs, max_records)
     params = init_params(config, data.X.shape[1])
+    every = _record_every(config.epochs, max_records)
+    return _train_sigmoid_runs(data, config, params, every, double_lr and config.model == "logistic")
+
+
+def _train_sigmoid_runs(data, config: TrainConfig, params: Params, every: int, with_double: bool) -> SigmoidRuns:
     sigmoid = train(data.X, data.y, config, init=params, record_every=every, grid_size=0)
     double = None
-    if double_lr and config.model == "logistic":
+    if with_double:
         double_config = replace(config, lr=2 * config.lr, weight_decay=config.weight_decay / 2)
         double = train(data.X, data.y, double_config, init=params, record_every=every, grid_size=0)
     return SigmoidRuns(sigmoid=sigmoid, double_lr=double)
@@ -520,19 +524,7 @@ def compare_heads(
     same_config = replace(config, head="softmax", loss="ce")
     wants_double = double_lr and config.model == "logistic"
     if sigmoid is None:
-        sigmoid = sigmoid_runs(
-            kind,
-            model=model,
-            lr=lr,
-            epochs=epochs,
-            weight_decay=weight_decay,
-            label_smoothing=label_smoothing,
-            hidden=hidden,
-            n=n,
-            seed=seed,
-            max_records=max_records,
-            double_lr=double_lr,
-        )
+        sigmoid = _train_sigmoid_runs(data, config, params, every, wants_double)
     else:
         _check_sigmoid_runs(sigmoid, config, every, wants_double)
 

@@ -262,25 +262,19 @@ def house_figure(data: list, layout: dict, *, title=None, x_title=None, y_title=
     """``style_figure(go.Figure({"data": data, "layout": layout}), ...)`` with the legend moved
     under the plot, built about 10x faster.
 
-    ``style_figure`` and ``go.Figure`` validate every property, mostly of the default template
-    (20–40 ms per figure), which would dominate a page's rerun. The house layout depends only on
-    the axes and the options, so it is computed by ``style_figure`` once per axis structure
-    (``_house_layout``, cached, template dropped: Plotly adds the default one itself) and merged
-    with the per-call parts (title text, shapes, annotations, ...; house keys win, as when
-    ``style_figure`` is applied last). The legend then goes under the x axis title
-    (``_LEGEND_BELOW``): above the plot, as the house style puts it, it wraps over the title on a
-    phone. tests/test_figures_*.py check the result against ``style_figure``.
+    ``styled_figure`` with the legend under the x axis title (``_LEGEND_BELOW``): above the plot,
+    as the house style puts it, it wraps over the title on a phone. tests/test_figures_*.py check
+    the result against ``style_figure``.
     """
-    axes = {key: value for key, value in layout.items() if key.startswith(("xaxis", "yaxis"))}
-    house = json.loads(
-        _house_layout(json.dumps(axes, sort_keys=True), title is not None, x_title, y_title, height)
+    return styled_figure(
+        data,
+        layout,
+        title=title,
+        x_title=x_title,
+        y_title=y_title,
+        height=height,
+        then={"legend": dict(_LEGEND_BELOW), "margin": {"b": _LEGEND_MARGIN}},
     )
-    if title is not None:
-        house["title"]["text"] = title
-    merged = {key: value for key, value in layout.items() if key not in axes}
-    merged.update(house)
-    merged.update(legend=dict(_LEGEND_BELOW), margin={**house["margin"], "b": _LEGEND_MARGIN})
-    return fast_figure(data, merged)
 
 
 def styled_figure(
