@@ -7,7 +7,11 @@ docstrings), never collected: ``--doctest-modules`` would otherwise import them.
 
 import os
 
+import plotly.io as pio
+
+from lossviz.figures import _style
 from lossviz.figures._style import VALIDATE_ENV
+from figure_reference import reference_description, reference_wire_json
 
 collect_ignore_glob = ["reference/make_*.py"]
 
@@ -16,3 +20,31 @@ collect_ignore_glob = ["reference/make_*.py"]
 # or in the browser tests' server (which inherits the environment), is validated and an invalid
 # property raises.
 os.environ[VALIDATE_ENV] = "1"
+
+
+# The fast paths every chart goes through are checked against the slow, obvious ones on every
+# figure any test draws or describes (AppTest page runs included): the dict sent to the browser
+# must be Plotly's own to_dict, byte for byte, and the text alternative the one Plotly's
+# properties give.
+_fast_wire_spec = _style._wire_spec
+_fast_describe = _style._describe
+
+
+def _checked_wire_spec(fig):
+    spec = _fast_wire_spec(fig)
+    expected = reference_wire_json(fig)
+    if pio.to_json(spec, validate=False) != expected:
+        raise AssertionError(f"wire_spec differs from Plotly's to_dict for the figure {expected[:300]}")
+    return spec
+
+
+def _checked_describe(fig, max_traces):
+    text = _fast_describe(fig, max_traces)
+    expected = reference_description(fig, max_traces)
+    if text != expected:
+        raise AssertionError(f"describe_figure gave {text!r}; Plotly's properties give {expected!r}")
+    return text
+
+
+_style._wire_spec = _checked_wire_spec
+_style._describe = _checked_describe

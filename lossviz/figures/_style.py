@@ -29,6 +29,7 @@ import numpy as np
 # closes that race (Streamlit already depends on pandas).
 import pandas  # noqa: F401
 import plotly.graph_objects as go
+from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 
 __all__ = [
     "COLORS",
@@ -52,6 +53,7 @@ __all__ = [
     "round_significant",
     "style_figure",
     "style_layout",
+    "wire_spec",
 ]
 
 # Okabe & Ito (2008), "Color Universal Design": named by the role they play in every lesson. The
@@ -406,23 +408,66 @@ _FROZEN_MEMO = "_lossviz_derived"
 def freeze_figure(fig: go.Figure) -> go.Figure:
     """Mark ``fig`` finished and shared read-only: its plain-dict form is computed once, now.
 
-    ``st.plotly_chart`` turns a figure into a dict (``to_dict``: a deep copy of every trace and
-    the layout, arrays base64-encoded) on every run that draws it: 1–20 ms per figure, paid again
-    for a figure that a cache (``st.cache_resource``) hands back unchanged. A frozen figure
-    answers ``to_dict`` (and ``to_plotly_json``) with the dict made here. Neither the figure nor
-    that dict may be changed afterwards: ``st.plotly_chart``, ``figure_to_html``,
+    ``st.plotly_chart`` turns a figure into a dict (``to_dict``) on every run that draws it, paid
+    again for a figure that a cache (``st.cache_resource``) hands back unchanged. A frozen figure
+    answers ``to_dict`` with the dict made here (``wire_spec``, the same dict). Neither the figure
+    nor that dict may be changed afterwards: ``st.plotly_chart``, ``figure_to_html``,
     ``figure_to_csv``, ``describe_figure`` and ``present_figure`` only read them.
     """
-    spec = fig.to_dict()
+    # What is derived from a frozen figure is as fixed as the figure: its dict, its text
+    # alternative and its presentation copy are made once and shared like the figure itself.
+    setattr(fig, _FROZEN_MEMO, {})
+    spec = wire_spec(fig)
 
     def frozen_dict() -> dict:
         return spec
 
     fig.to_dict = frozen_dict
-    # What is derived from a frozen figure is as fixed as the figure: its text alternative and its
-    # presentation copy are made once, on first use, and shared like the figure itself.
-    setattr(fig, _FROZEN_MEMO, {})
     return fig
+
+
+def wire_spec(fig: go.Figure) -> dict:
+    """``fig.to_dict()``, the dict ``st.plotly_chart`` serialises, built without its deep copies.
+
+    Plotly's ``to_dict`` deep-copies every trace, the layout and the template (some 400 nested
+    dicts and lists, most of them the template's) and then base64-encodes the NumPy arrays in
+    place: about 1 ms per figure, on every run that draws it. The same dict is built here by
+    copying the containers that hold data (so the figure is left as it was), encoding each array
+    with Plotly's own ``to_typed_array_spec``, and handing out the template, which holds no array,
+    as it is. The result is shared with the figure: read it, never change it. Made once for a
+    frozen figure (``freeze_figure``). tests/conftest.py checks it against ``to_dict`` for every
+    figure a test draws.
+    """
+    return _derived(fig, "wire", lambda: _wire_spec(fig))
+
+
+def _wire_spec(fig: go.Figure) -> dict:
+    # The template is Plotly's (Streamlit's, once it is imported) and holds no array.
+    layout = {key: fig._layout[key] if key == "template" else value for key, value in _wire(
+        {key: None if key == "template" else value for key, value in fig._layout.items()}).items()}
+    spec = {"data": [_wire(trace) for trace in fig._data], "layout": layout}
+    frames = [_wire(frame._props) for frame in fig._frame_objs]
+    if frames:
+        spec["frames"] = frames
+    return spec
+
+
+def _wire(node):
+    """``node`` with its arrays base64-encoded as ``convert_to_base64`` does, containers copied."""
+    if isinstance(node, dict):
+        return {
+            name: value
+            if is_skipped_key(name)
+            else to_typed_array_spec(value)
+            if is_homogeneous_array(value)
+            else _wire(value)
+            for name, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_wire(value) for value in node]
+    if isinstance(node, tuple):
+        return tuple(_wire(value) for value in node)
+    return node
 
 
 def _derived(fig: go.Figure, key, build):
@@ -597,42 +642,52 @@ def describe_figure(fig: go.Figure, *, max_traces: int = 6) -> str:
 
 
 def _describe(fig: go.Figure, max_traces: int) -> str:
-    layout = fig.layout
+    # Read from the figure's own dicts (what ``to_dict`` copies), not through Plotly's property
+    # objects, which build a validator-backed object for every title and axis they are asked for.
+    layout = fig._layout
     parts = []
-    title = _plain_text(layout.title.text) if layout.title and layout.title.text else ""
+    title = _text_of(layout.get("title"))
     if title:
         parts.append(f"{title}.")
     for axis_name in ("xaxis", "yaxis"):
-        axis = layout[axis_name]
-        axis_title = _plain_text(axis.title.text) if axis and axis.title and axis.title.text else ""
+        axis = layout.get(axis_name)
+        if not isinstance(axis, dict):
+            continue
+        axis_title = _text_of(axis.get("title"))
         if axis_title:
-            log_note = " (log scale)" if axis.type == "log" and "log" not in axis_title else ""
+            log_note = " (log scale)" if axis.get("type") == "log" and "log" not in axis_title else ""
             parts.append(f"{axis_name[0]} axis: {axis_title}{log_note}.")
     # Unnamed traces are helpers (a fill, an outline) that a legend does not show either.
-    traces = [trace for trace in fig.data if trace.visible is not False and trace.name]
+    traces = [trace for trace in fig._data if trace.get("visible") is not False and trace.get("name")]
     for trace in traces[:max_traces]:
         summary = _describe_trace(trace)
         if summary:
             parts.append(summary)
     if len(traces) > max_traces:
         parts.append(f"{len(traces) - max_traces} more series.")
-    if fig.frames:
-        parts.append(f"Animated over {len(fig.frames)} frames; it starts only when Play is pressed.")
+    if fig._frame_objs:
+        parts.append(f"Animated over {len(fig._frame_objs)} frames; it starts only when Play is pressed.")
     return " ".join(parts)
 
 
-def _describe_trace(trace) -> str:
-    name = _plain_text(trace.name)
-    if trace.type in ("heatmap", "contour", "surface") and trace.z is not None:
-        z = _finite(trace.z)
+def _text_of(title) -> str:
+    """A title's text (a ``{"text": ...}`` dict, as Plotly stores it) as plain text; "" for none."""
+    text = title.get("text") if isinstance(title, dict) else None
+    return _plain_text(text) if text else ""
+
+
+def _describe_trace(trace: dict) -> str:
+    name = _plain_text(trace["name"])
+    if trace.get("type") in ("heatmap", "contour", "surface") and trace.get("z") is not None:
+        z = _finite(trace["z"])
         return f"{name}: values from {_num(z.min())} to {_num(z.max())}." if z.size else ""
-    x = _finite(getattr(trace, "x", None))
-    y = _finite(getattr(trace, "y", None))
+    x = _finite(trace.get("x"))
+    y = _finite(trace.get("y"))
     if y.size == 1 and x.size == 1:
         return f"{name} at x = {_num(x[0])}, y = {_num(y[0])}."
     if y.size == 0:
         return ""
-    if trace.type == "bar" and y.size <= 6:
+    if trace.get("type") == "bar" and y.size <= 6:
         return f"{name}: bars " + ", ".join(_num(v) for v in y) + "."
     return f"{name}: {y.size} points, y from {_num(y.min())} to {_num(y.max())}."
 
