@@ -463,11 +463,16 @@ def _wire(node):
             else _wire(value)
             for name, value in node.items()
         }
-    if isinstance(node, list):
-        return [_wire(value) for value in node]
-    if isinstance(node, tuple):
-        return tuple(_wire(value) for value in node)
+    if isinstance(node, (list, tuple)):
+        # Only dicts are encoded into (an array that is a dict's value): a list of numbers, such
+        # as a line's points, is handed out as it is instead of being walked value by value.
+        if not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, node))):
+            return node
+        return type(node)(_wire(value) for value in node)
     return node
+
+
+_CONTAINERS = (dict, list, tuple)
 
 
 def _derived(fig: go.Figure, key, build):
