@@ -5,6 +5,7 @@ scikit-learn, which are deliberately not dependencies. They are run by hand (see
 docstrings), never collected: ``--doctest-modules`` would otherwise import them.
 """
 
+import json
 import os
 
 import plotly.io as pio
@@ -28,6 +29,7 @@ os.environ[VALIDATE_ENV] = "1"
 # properties give.
 _fast_wire_spec = _style._wire_spec
 _fast_describe = _style._describe
+_fast_present_wire_spec = _style._present_wire_spec
 
 
 def _checked_wire_spec(fig):
@@ -46,5 +48,19 @@ def _checked_describe(fig, max_traces):
     return text
 
 
+def _checked_present_wire_spec(fig):
+    # Building the presentation copy as a figure reorders some keys, which Plotly.js ignores.
+    spec = _fast_present_wire_spec(fig)
+    expected = reference_wire_json(_style._presented(fig))
+    if _canonical(pio.to_json(spec, validate=False)) != _canonical(expected):
+        raise AssertionError(f"present_wire_spec differs from the presentation copy's to_dict {expected[:300]}")
+    return spec
+
+
+def _canonical(spec_json: str) -> str:
+    return json.dumps(json.loads(spec_json), sort_keys=True)
+
+
 _style._wire_spec = _checked_wire_spec
+_style._present_wire_spec = _checked_present_wire_spec
 _style._describe = _checked_describe

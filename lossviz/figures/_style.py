@@ -50,6 +50,7 @@ __all__ = [
     "house_figure",
     "plain_layout",
     "present_figure",
+    "present_wire_spec",
     "round_significant",
     "style_figure",
     "style_layout",
@@ -505,6 +506,25 @@ def present_figure(fig: go.Figure) -> go.Figure:
     return _derived(fig, "present", lambda: _presented(fig))
 
 
+def present_wire_spec(fig: go.Figure) -> dict:
+    """``wire_spec(present_figure(fig))``, the dict a chart sends in presentation mode, without
+    building the presentation copy as a Plotly figure (which deep-copies every trace and the
+    template again). Made once for a frozen figure. tests/conftest.py checks that both agree.
+    """
+    return _derived(fig, "present_wire", lambda: _present_wire_spec(fig))
+
+
+def _present_wire_spec(fig: go.Figure) -> dict:
+    data, layout, frames = _present_spec(fig)
+    spec = {
+        "data": [_wire(trace) for trace in data],
+        "layout": {key: value if key == "template" else _wire(value) for key, value in layout.items()},
+    }
+    if frames:
+        spec["frames"] = [_wire(frame) for frame in frames]
+    return spec
+
+
 def _presented(fig: go.Figure) -> go.Figure:
     data, layout, frames = _present_spec(fig)
     presented = fast_figure(data, layout, frames or None)
@@ -521,10 +541,14 @@ def _presented(fig: go.Figure) -> go.Figure:
 
 def _present_spec(fig: go.Figure) -> tuple[list, dict, list]:
     """The figure's data, layout and frames as dicts, fonts enlarged, for ``present_figure``."""
-    spec = fig.to_plotly_json()
-    data = [_enlarge_fonts(copy.deepcopy(trace)) for trace in spec.get("data", [])]
-    layout = _enlarge_fonts(copy.deepcopy(spec.get("layout", {})))
-    frames = [_enlarge_fonts(copy.deepcopy(frame)) for frame in spec.get("frames", [])]
+    # Copies of the figure's own dicts and lists (its arrays and other values are shared, never
+    # changed), enlarged in place; the template, the same for every figure, is enlarged once.
+    data = [_enlarge_fonts(_copy_containers(trace)) for trace in fig._data]
+    layout = _enlarge_fonts(_copy_containers({k: v for k, v in fig._layout.items() if k != "template"}))
+    if "template" in fig._layout:
+        layout = {**layout, "template": _present_template(fig._layout["template"])}
+        layout = {key: layout[key] for key in fig._layout}
+    frames = [_enlarge_fonts(_copy_containers(frame._props)) for frame in fig._frame_objs]
     # Fonts the figure leaves to the template (Streamlit's sets 12 px legends and colour bars)
     # get an explicit size, so no text falls back below the minimum.
     floor = _present_size(FONT_SIZE)
@@ -538,6 +562,28 @@ def _present_spec(fig: go.Figure) -> tuple[list, dict, list]:
     if isinstance(layout.get("height"), (int, float)):
         layout["height"] = int(round(layout["height"] * PRESENT_HEIGHT_SCALE))
     return data, layout, frames
+
+
+def _copy_containers(node):
+    """``node`` with every dict and list in it copied; arrays and scalars are the same objects."""
+    if isinstance(node, dict):
+        return {key: _copy_containers(value) for key, value in node.items()}
+    if isinstance(node, (list, tuple)):
+        if not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, node))):
+            return list(node) if isinstance(node, list) else node
+        return type(node)(_copy_containers(value) for value in node)
+    return node
+
+
+_PRESENT_TEMPLATES: dict[str, dict] = {}
+
+
+def _present_template(template: dict) -> dict:
+    """``template`` with its fonts enlarged: made once per distinct template and then shared (read only)."""
+    key = json.dumps(template, sort_keys=True, default=str)
+    if key not in _PRESENT_TEMPLATES:
+        _PRESENT_TEMPLATES[key] = _enlarge_fonts(copy.deepcopy(template))
+    return _PRESENT_TEMPLATES[key]
 
 
 def _implicit_fonts(layout: dict, data: list):

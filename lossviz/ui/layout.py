@@ -19,7 +19,7 @@ import streamlit as st
 
 from lossviz import twoneuron as tn
 from lossviz.figures import describe_figure
-from lossviz.figures._style import freeze_figure, present_figure, wire_spec
+from lossviz.figures._style import freeze_figure, present_wire_spec, wire_spec
 from lossviz.lessons import lesson_by_slug, next_lesson
 from lossviz.ui import widgets
 from lossviz.ui.errors import fragment, markdown_literal
@@ -223,15 +223,14 @@ def chart(fig: go.Figure, *, key: str, alt: str | None = None) -> None:
     each series and its range) follows it, so every chart has an accessible name (WCAG 1.1.1) that
     changes with its data. Streamlit sets it as the ``aria-label`` of the chart's ``role="figure"``.
 
-    In presentation mode the figure is shown through ``present_figure``: text of at least 24 px
+    In presentation mode the figure is shown as ``present_figure`` makes it: text of at least 24 px
     and a taller plot, the same for every lesson without a presentation variant of any figure.
     """
     description = describe_figure(fig)
     text = f"{alt.strip()} {description}" if alt and alt.strip() else description
-    if is_presenting():
-        fig = present_figure(fig)
+    spec = present_wire_spec(fig) if is_presenting() else wire_spec(fig)
     st.plotly_chart(
-        _WireFigure(wire_spec(fig)),
+        _WireFigure(spec),
         key=key,
         config=PLOTLY_CONFIG,
         theme="streamlit",
