@@ -27,6 +27,7 @@ from lossviz.ui import (
     next_lesson_link,
     predict_then_reveal,
     shared_figures,
+    table,
     table_to_csv,
     widgets,
 )
@@ -50,7 +51,7 @@ GRID = 40
 references = cached(tn.reference_runs)
 
 
-@shared_figures(max_entries=16)
+@shared_figures(max_entries=16, spinner="Training (the first run of a setting takes seconds)…")
 def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
     """One run, its summary and its three figures, computed once per configuration and shared read-only.
 
@@ -111,7 +112,7 @@ def run_figures(kind, model, loss, lr, epochs, decay, smoothing, loss_label):
     }
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner="Training the two-neuron head…")
 def twin_heads(kind, model, lr, epochs, decay, smoothing, loss_label):
     """Section 3's two-neuron heads beside the BCE run of section 1, shared read-only.
 
@@ -193,7 +194,7 @@ def training_sections() -> None:
 
     run = summary = figures = None
     if not diverging_decay_warning(lr, decay):
-        with explain_errors("These training settings"), st.spinner("Training (the first run of a setting takes seconds)…"):
+        with explain_errors("These training settings"):
             # The run and its summary come with the figures: one shared cache entry, not a second
             # (copied) lookup of the run and a second summary on every rerun.
             figures = run_figures(*settings, loss_label)
@@ -388,7 +389,7 @@ def training_sections() -> None:
         f"The same logistic regression (η = 0.5, {e_full} epochs, 200 samples), trained six ways. The weight norm "
         f"at epochs {e_tenth}, {e_half} and {e_full}:"
     )
-    table = {
+    set_ups = {
         "set-up": [r.label for r in refs],
         f"‖W‖ @ {e_tenth}": [f"{r.weight_norm[0]:.4g}" for r in refs],
         f"‖W‖ @ {e_half}": [f"{r.weight_norm[1]:.4g}" for r in refs],
@@ -396,10 +397,10 @@ def training_sections() -> None:
         f"max |z| @ {e_full}": [f"{r.max_logit[2]:.4g}" for r in refs],
         "P < 0.01 or > 0.99": [_pct(r.extreme) for r in refs],
     }
-    st.dataframe(table, hide_index=True, width="stretch")
+    table(set_ups)
     st.download_button(
         "Table as CSV",
-        data=lambda: table_to_csv(table),
+        data=lambda: table_to_csv(set_ups),
         file_name="lossviz-bce-six-setups.csv",
         mime="text/csv",
         key="ext_table_csv",
@@ -452,7 +453,7 @@ def training_sections() -> None:
     )
     if loss == "bce" and run is not None:
         twin = None
-        with explain_errors("The two-neuron comparison"), st.spinner("Training the two-neuron head…"):
+        with explain_errors("The two-neuron comparison"):
             twin = twin_heads(kind, model, lr, epochs, decay, smoothing, loss_label)
         if twin is not None:
             explain(

@@ -51,7 +51,7 @@ def sigmoid_reference(kind: str, model: str, lr: float, epochs: int, decay: floa
     return tn.sigmoid_runs(kind, model=model, lr=lr, epochs=epochs, weight_decay=decay)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner="Training both heads…")
 def compare(kind: str, model: str, lr: float, epochs: int, decay: float, offset: float) -> tn.HeadComparison:
     return tn.compare_heads(
         kind,
@@ -297,7 +297,7 @@ def training_section() -> None:
 
     result = None
     if not diverging_decay_warning(float(lr), float(decay)):
-        with explain_errors("These training settings"), st.spinner("Training both heads…"):
+        with explain_errors("These training settings"):
             result = compare(kind, model, float(lr), int(epochs), float(decay), float(offset))
 
     if result is not None:

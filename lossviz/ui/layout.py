@@ -73,12 +73,15 @@ def cached(func: Callable, *, max_entries: int = 128) -> Callable:
     return _cache_wrapper(func, max_entries)
 
 
-def shared_figures(*, max_entries: int) -> Callable[[Callable], Callable]:
+def shared_figures(*, max_entries: int, spinner: str | None = None) -> Callable[[Callable], Callable]:
     """``st.cache_resource`` for a function that builds figures: one, or several in a tuple, list or dict.
 
     One result per argument set, shared read-only by every session (building a Plotly figure
     costs far more than looking it up), and every figure in it frozen (``freeze_figure``), so
     the runs that draw it again skip turning it into a dict. Nothing may mutate the result.
+    ``spinner`` is the text shown while a result is computed (Streamlit's cache spinner, which
+    costs nothing on a hit, unlike a ``st.spinner`` block, which starts a timer thread on every
+    run).
     """
 
     def decorate(func: Callable) -> Callable:
@@ -94,7 +97,7 @@ def shared_figures(*, max_entries: int) -> Callable[[Callable], Callable]:
                     freeze_figure(value)
             return result
 
-        return st.cache_resource(build_and_freeze, max_entries=max_entries, show_spinner=False)
+        return st.cache_resource(build_and_freeze, max_entries=max_entries, show_spinner=spinner or False)
 
     return decorate
 

@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 
 import pytest
+from markdown_tables import markdown_tables
 from streamlit.testing.v1 import AppTest
 
 from lossviz import twoneuron as tn
@@ -126,9 +127,9 @@ def test_reference_table_and_remedies_read_the_reference_runs():
     at = open_page()
     rows = {row.label: row for row in tn.reference_runs(epochs=2000)}
     sep, over = rows["BCE, separable"], rows["BCE, overlapping"]
-    table = at.dataframe[0].value
+    table = markdown_tables(at)[0]
     assert list(table["set-up"]) == list(rows)
-    assert next(iter(table["‖W‖ @ 2000"])) == f"{sep.weight_norm[2]:.4g}"
+    assert table["‖W‖ @ 2000"][0] == f"{sep.weight_norm[2]:.4g}"
     text = markdown(at)
     assert f"{sep.weight_norm[0]:.2f} → {sep.weight_norm[1]:.2f} → {sep.weight_norm[2]:.2f}, still growing" in text
     assert f"{over.weight_norm[1]:.4f} at epoch 1000 and {over.weight_norm[2]:.4f} at 2000: it stopped" in text
