@@ -19,6 +19,7 @@ import streamlit as st
 
 from lossviz.lessons import HOME, available_lessons
 from lossviz.ui import accessibility_support, page_styles, presentation_requested, presentation_toggle, run_page
+from lossviz.ui.runtime import freeze_loaded_heap
 
 sections: dict[str, list] = {}
 for lesson in (HOME, *available_lessons()):
@@ -46,3 +47,4 @@ presentation_toggle()
 page_styles(presenting=presenting)
 accessibility_support()
 run_page(page)
+freeze_loaded_heap()
