@@ -36,7 +36,7 @@ from lossviz.losses import (
     _bce_logits_derivative,
     _check_cross_entropy,
     _cross_entropy,
-    _focal_terms,
+    _focal_grad_kernel,
     _scale,
     _sigmoid_mse_derivative,
     _target_weights,
@@ -615,8 +615,8 @@ class _Problem:
             return lambda z: _scale(_bce_logits_derivative(z, target, None, None), "mean", z.size)
         if loss == "mse":
             return lambda z: _scale(_sigmoid_mse_derivative(z, target), "mean", z.size)
-        alpha, gamma = float(self.config.alpha), float(self.config.gamma)
-        return lambda z: _scale(_focal_terms(z, target, alpha, gamma)[1], "mean", z.size)
+        focal_grad = _focal_grad_kernel(target, float(self.config.alpha), float(self.config.gamma))
+        return lambda z: _scale(focal_grad(z), "mean", z.size)
 
     def targets(self, y: np.ndarray) -> np.ndarray:
         """Index targets for the softmax head; smoothed float targets y(1 − ls) + ls/2 otherwise."""

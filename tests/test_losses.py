@@ -474,3 +474,18 @@ def test_class_max_is_numpys_max_over_the_class_axis(shape):
     if len(shape) == 3:
         moved = np.moveaxis(z, 0, -1)  # a strided class axis, as pixel logits (N, C, H, W) moved last
         np.testing.assert_array_equal(_class_max(moved), moved.max(axis=-1, keepdims=True))
+
+
+def test_focal_grad_kernel_is_focal_terms_bit_for_bit():
+    from lossviz.losses import _focal_grad_kernel, _focal_terms
+
+    rng = np.random.default_rng(7)
+    z = np.concatenate([rng.normal(scale=4.0, size=300), [0.0, 40.0, -40.0, 1e4, -1e4]])
+    hard = (rng.random(z.size) < 0.3).astype(float)
+    soft = rng.random(z.size)
+    for y in (hard, soft):
+        for alpha in (-1.0, 0.0, 0.25, 1.0):
+            for gamma in (0.0, 0.5, 2.0, 5.0):
+                kernel = _focal_grad_kernel(y, alpha, gamma)
+                expected = _focal_terms(z, y, alpha, gamma)[1]
+                np.testing.assert_array_equal(kernel(z), expected, err_msg=f"alpha={alpha}, gamma={gamma}")
