@@ -443,34 +443,38 @@ def wire_spec(fig: go.Figure) -> dict:
 
 
 def _wire_spec(fig: go.Figure) -> dict:
+    return _wire_parts(fig._data, fig._layout, [frame._props for frame in fig._frame_objs])
+
+
+def _wire_parts(data: list, layout: dict, frames: list) -> dict:
+    """The figure dict of these traces, layout and frames, arrays encoded, containers copied."""
     # The template is Plotly's (Streamlit's, once it is imported) and holds no array.
-    layout = {key: fig._layout[key] if key == "template" else value for key, value in _wire(
-        {key: None if key == "template" else value for key, value in fig._layout.items()}).items()}
-    spec = {"data": [_wire(trace) for trace in fig._data], "layout": layout}
-    frames = [_wire(frame._props) for frame in fig._frame_objs]
+    spec = {
+        "data": [_wire(trace) for trace in data],
+        "layout": {key: value if key == "template" else _wire_item(key, value) for key, value in layout.items()},
+    }
     if frames:
-        spec["frames"] = frames
+        spec["frames"] = [_wire(frame) for frame in frames]
     return spec
 
 
 def _wire(node):
     """``node`` with its arrays base64-encoded as ``convert_to_base64`` does, containers copied."""
     if isinstance(node, dict):
-        return {
-            name: value
-            if is_skipped_key(name)
-            else to_typed_array_spec(value)
-            if is_homogeneous_array(value)
-            else _wire(value)
-            for name, value in node.items()
-        }
+        return {name: _wire_item(name, value) for name, value in node.items()}
     if isinstance(node, (list, tuple)):
-        # Only dicts are encoded into (an array that is a dict's value): a list of numbers, such
-        # as a line's points, is handed out as it is instead of being walked value by value.
+        # As in convert_to_base64, an array is encoded only as a dict's value, so a list that
+        # holds no container (a line's points, say) is handed out as it is, not walked.
         if not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, node))):
             return node
         return type(node)(_wire(value) for value in node)
     return node
+
+
+def _wire_item(name: str, value):
+    if is_skipped_key(name):
+        return value
+    return to_typed_array_spec(value) if is_homogeneous_array(value) else _wire(value)
 
 
 _CONTAINERS = (dict, list, tuple)
@@ -515,14 +519,7 @@ def present_wire_spec(fig: go.Figure) -> dict:
 
 
 def _present_wire_spec(fig: go.Figure) -> dict:
-    data, layout, frames = _present_spec(fig)
-    spec = {
-        "data": [_wire(trace) for trace in data],
-        "layout": {key: value if key == "template" else _wire(value) for key, value in layout.items()},
-    }
-    if frames:
-        spec["frames"] = [_wire(frame) for frame in frames]
-    return spec
+    return _wire_parts(*_present_spec(fig))
 
 
 def _presented(fig: go.Figure) -> go.Figure:
