@@ -437,7 +437,7 @@ def wire_spec(fig: go.Figure) -> dict:
     with Plotly's own ``to_typed_array_spec``, and handing out the template, which holds no array,
     as it is. The result is shared with the figure: read it, never change it. Made once for a
     frozen figure (``freeze_figure``). tests/conftest.py checks it against ``to_dict`` for every
-    figure a test draws.
+    figure the tests draw in-process.
     """
     return _derived(fig, "wire", lambda: _wire_spec(fig))
 
