@@ -374,17 +374,27 @@ def sigmoid_focal_loss_grad(
 
 
 def _focal_grad_kernel(y, alpha: float, gamma: float):
-    """``lambda z: _focal_terms(z, y, alpha, gamma)[1]`` for a fixed y, bit for bit, a quarter faster.
+    """``lambda z: _focal_terms(z, y, alpha, gamma)[1]`` for a fixed y, a quarter faster.
 
     For a training loop, which asks for the gradient of the same targets every epoch: what depends
     on y alone (1 − y, 1 − 2y, α_t) is computed once, and the loss value is not computed at all.
-    The operations on z are those of ``_focal_terms``, in the same order.
     """
+    terms = _focal_kernel(y, alpha, gamma, with_value=False)
+    return lambda z: terms(z)[1]
+
+
+def _focal_terms(z, y, alpha, gamma):
+    """Per-example focal loss values and logit gradients (see ``sigmoid_focal_loss_grad``)."""
+    return _focal_kernel(y, alpha, gamma, with_value=True)(z)
+
+
+def _focal_kernel(y, alpha, gamma, *, with_value: bool):
+    """z -> (value or None, gradient) of the focal loss for fixed targets y and α, γ."""
     one_minus_y = 1.0 - y
     sign = 1.0 - 2.0 * y
     alpha_t = alpha * y + (1.0 - alpha) * (1.0 - y) if alpha >= 0 else None
 
-    def grad(z):
+    def terms(z):
         p = special.expit(z)
         q = special.expit(-z)
         m = y * q + one_minus_y * p
@@ -393,27 +403,14 @@ def _focal_grad_kernel(y, alpha: float, gamma: float):
         dm = sign * p * q
         with np.errstate(divide="ignore", invalid="ignore"):
             modulation_slope = np.where(m > 0.0, gamma * m ** (gamma - 1.0) * dm, 0.0)
-        result = modulation_slope * bce_value + modulation * (p - y)
-        return result if alpha_t is None else alpha_t * result
+        value = modulation * bce_value if with_value else None
+        grad = modulation_slope * bce_value + modulation * (p - y)
+        if alpha_t is not None:
+            grad = alpha_t * grad
+            value = None if value is None else alpha_t * value
+        return value, grad
 
-    return grad
-
-
-def _focal_terms(z, y, alpha, gamma):
-    p = special.expit(z)
-    q = special.expit(-z)
-    m = y * q + (1.0 - y) * p
-    bce_value = _bce_logits_value(z, y, None, None)
-    modulation = m**gamma
-    dm = (1.0 - 2.0 * y) * p * q
-    with np.errstate(divide="ignore", invalid="ignore"):
-        modulation_slope = np.where(m > 0.0, gamma * m ** (gamma - 1.0) * dm, 0.0)
-    value = modulation * bce_value
-    grad = modulation_slope * bce_value + modulation * (p - y)
-    if alpha >= 0:
-        alpha_t = alpha * y + (1.0 - alpha) * (1.0 - y)
-        value, grad = alpha_t * value, alpha_t * grad
-    return value, grad
+    return terms
 
 
 # --------------------------------------------------------------------------------------------

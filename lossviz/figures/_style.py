@@ -519,14 +519,18 @@ def present_wire_spec(fig: go.Figure) -> dict:
 
 
 def _present_wire_spec(fig: go.Figure) -> dict:
-    return _wire_parts(*_present_spec(fig))
+    data, layout, frames = _present_spec(fig)
+    spec = {"data": data, "layout": layout}
+    if frames:
+        spec["frames"] = frames
+    return spec
 
 
 def _presented(fig: go.Figure) -> go.Figure:
     data, layout, frames = _present_spec(fig)
     presented = fast_figure(data, layout, frames or None)
-    # The dicts are already Plotly's own output (to_plotly_json of the figure, fonts enlarged), so
-    # the copy hands them out as its dict instead of rebuilding them from its trace objects.
+    # The dicts are already Plotly's own output (to_dict of the figure, fonts enlarged), so the
+    # copy hands them out as its dict instead of rebuilding them from its trace objects.
     spec = {"data": data, "layout": layout}
     if frames:
         spec["frames"] = frames
@@ -537,15 +541,18 @@ def _presented(fig: go.Figure) -> go.Figure:
 
 
 def _present_spec(fig: go.Figure) -> tuple[list, dict, list]:
-    """The figure's data, layout and frames as dicts, fonts enlarged, for ``present_figure``."""
-    # Copies of the figure's own dicts and lists (its arrays and other values are shared, never
-    # changed), enlarged in place; the template, the same for every figure, is enlarged once.
-    data = [_enlarge_fonts(_copy_containers(trace)) for trace in fig._data]
-    layout = _enlarge_fonts(_copy_containers({k: v for k, v in fig._layout.items() if k != "template"}))
+    """The figure's data, layout and frames as dicts (its ``to_dict``), fonts enlarged, for
+    ``present_figure``."""
+    # A fresh wire dict (every dict in it a copy) enlarged in place; the template, the same for
+    # every figure, is left out of it and enlarged once.
+    without_template = {key: value for key, value in fig._layout.items() if key != "template"}
+    wired = _wire_parts(fig._data, without_template, [frame._props for frame in fig._frame_objs])
+    data = [_enlarge_fonts(trace) for trace in wired["data"]]
+    layout = _enlarge_fonts(wired["layout"])
+    frames = [_enlarge_fonts(frame) for frame in wired.get("frames", [])]
     if "template" in fig._layout:
-        layout = {**layout, "template": _present_template(fig._layout["template"])}
+        layout["template"] = _present_template(fig._layout["template"])
         layout = {key: layout[key] for key in fig._layout}
-    frames = [_enlarge_fonts(_copy_containers(frame._props)) for frame in fig._frame_objs]
     # Fonts the figure leaves to the template (Streamlit's sets 12 px legends and colour bars)
     # get an explicit size, so no text falls back below the minimum.
     floor = _present_size(FONT_SIZE)
@@ -559,17 +566,6 @@ def _present_spec(fig: go.Figure) -> tuple[list, dict, list]:
     if isinstance(layout.get("height"), (int, float)):
         layout["height"] = int(round(layout["height"] * PRESENT_HEIGHT_SCALE))
     return data, layout, frames
-
-
-def _copy_containers(node):
-    """``node`` with every dict and list in it copied; arrays and scalars are the same objects."""
-    if isinstance(node, dict):
-        return {key: _copy_containers(value) for key, value in node.items()}
-    if isinstance(node, (list, tuple)):
-        if not any(issubclass(kind, _CONTAINERS) for kind in set(map(type, node))):
-            return list(node) if isinstance(node, list) else node
-        return type(node)(_copy_containers(value) for value in node)
-    return node
 
 
 _PRESENT_TEMPLATES: dict[str, dict] = {}
