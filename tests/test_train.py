@@ -20,6 +20,7 @@ from lossviz.train import (
     loss_and_grad,
     matched_softmax,
     train,
+    train_together,
 )
 
 COMBOS = [
@@ -730,3 +731,87 @@ def test_epoch_gradient_kernel_is_bit_for_bit_the_checked_loss_gradient(options)
         assert fast.shape == checked.shape == logits.shape
         np.testing.assert_array_equal(fast, checked)
         assert np.isfinite(fast).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Several runs in one loop
+# --------------------------------------------------------------------------------------------
+
+
+def _assert_same_trajectory(together, alone):
+    for name in ("epochs", "loss", "accuracy", "weight_norm", "logits", "probs"):
+        np.testing.assert_array_equal(getattr(together, name), getattr(alone, name), err_msg=name)
+    if alone.raw_logits is None:
+        assert together.raw_logits is None
+    else:
+        np.testing.assert_array_equal(together.raw_logits, alone.raw_logits)
+    for name in ("head_weight", "head_bias", "hidden_weight", "hidden_bias"):
+        a, b = getattr(together.final_params, name), getattr(alone.final_params, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert a.shape == b.shape
+            np.testing.assert_array_equal(a, b, err_msg=name)
+    assert together.config == alone.config
+    assert together.surface is None
+
+
+@pytest.mark.parametrize("model", ["logistic", "mlp"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"head": "sigmoid", "loss": "bce"},
+        {"head": "sigmoid", "loss": "bce", "label_smoothing": 0.2, "momentum": 0.9},
+        {"head": "sigmoid", "loss": "mse"},
+        {"head": "sigmoid", "loss": "focal", "alpha": 0.25, "gamma": 2.0},
+        {"head": "softmax", "loss": "ce"},
+        {"head": "softmax", "loss": "ce", "label_smoothing": 0.1, "momentum": 0.5},
+    ],
+)
+def test_train_together_gives_each_run_of_a_separate_train_call_bit_for_bit(model, options):
+    data = make_dataset("noisy", 120, seed=2)
+    base = TrainConfig(model=model, epochs=60, **options)
+    configs = [
+        base,
+        replace(base, lr=1.5, weight_decay=0.02),
+        replace(base, head_lr=0.2, head_weight_decay=0.05),
+    ]
+    inits = [init_params(base, 2), init_params(replace(base, seed=4), 2), init_params(base, 2)]
+    together = train_together(data.X, data.y, configs, inits=inits, record_every=7)
+    assert len(together) == 3
+    for run, config, init in zip(together, configs, inits, strict=True):
+        _assert_same_trajectory(run, train(data.X, data.y, config, init=init, record_every=7, grid_size=0))
+
+
+def test_train_together_raises_the_error_of_the_first_run_in_order_that_diverges():
+    data = make_dataset("separable", 100, seed=0)
+    base = TrainConfig(momentum=0.9, epochs=300)
+    fast, slow = replace(base, lr=1e308), replace(base, lr=1e307)  # non-finite at epochs 1 and 9
+
+    def alone(config):
+        with pytest.raises(ValueError) as caught:
+            train(data.X, data.y, config, record_every=10, grid_size=0)
+        return str(caught.value)
+
+    assert "epoch 1 " in alone(fast) and "epoch 9 " in alone(slow)
+    # As separate calls in this order would: the first run that diverges at all, at its own epoch,
+    # even when a later run went non-finite earlier.
+    for configs, expected in (([base, fast, slow], fast), ([base, slow, fast], slow)):
+        with pytest.raises(ValueError) as caught:
+            train_together(data.X, data.y, configs, record_every=10)
+        assert str(caught.value) == alone(expected)
+
+
+def test_train_together_rejects_runs_that_cannot_share_a_loop():
+    data = make_dataset("separable", 50, seed=0)
+    with pytest.raises(ValueError, match=r"configs must agree on loss to train together; got \['bce', 'mse'\]"):
+        train_together(data.X, data.y, [TrainConfig(loss="bce"), TrainConfig(loss="mse")])
+    with pytest.raises(ValueError, match=r"configs must agree on epochs"):
+        train_together(data.X, data.y, [TrainConfig(epochs=5), TrainConfig(epochs=6)])
+    with pytest.raises(ValueError, match=r"configs must be a non-empty list or tuple of TrainConfig; got \[\]"):
+        train_together(data.X, data.y, [])
+    with pytest.raises(ValueError, match=r"inits must be a list of 2 Params, one per config"):
+        train_together(data.X, data.y, [TrainConfig(), TrainConfig()], inits=[init_params(TrainConfig())])
+    with pytest.raises(ValueError, match=r"inits\[1\]"):
+        train_together(
+            data.X, data.y, [TrainConfig(), TrainConfig()], inits=[init_params(TrainConfig()), init_params(TrainConfig(), 3)]
+        )
