@@ -219,6 +219,13 @@ class Widget:
 
 
 @dataclasses.dataclass
+class _CachedMessage:
+    raw: bytes
+    last_run: int
+    fragment_id: str
+
+
+@dataclasses.dataclass
 class RunResult:
     """What one script run sent back and how long it took."""
 
@@ -266,6 +273,11 @@ class StreamlitSession:
         self.page_script_hash = ""
         self.widgets: dict[str, Widget] = {}
         self._ws: Any = None
+        # The browser's ForwardMsg cache (frontend ForwardMessageCache): large element messages it
+        # holds, which each rerun request lists so that the server sends a reference instead.
+        self._message_cache: dict[str, _CachedMessage] = {}
+        self._script_runs = 0
+        self._max_message_age = 2
 
     async def connect(self) -> None:
         """Open the websocket (no run yet: the server waits for the first rerun request)."""
@@ -316,6 +328,7 @@ class StreamlitSession:
         if len(fragments) == 1 and "" not in fragments:
             state.fragment_id = fragments.pop()
         state.widget_states.widgets.extend(w.state() for w in self.widgets.values())
+        state.cached_message_hashes.extend(self._message_cache)
 
         started = time.perf_counter()
         await self._ws.send(back.SerializeToString())
@@ -350,8 +363,7 @@ class StreamlitSession:
             raw = await self._ws.recv()
             messages += 1
             size += len(raw)
-            msg = ForwardMsg()
-            msg.ParseFromString(raw)
+            msg = self._resolve(raw)
             kind = msg.WhichOneof("type")
             if kind == "delta":
                 paths.append(tuple(msg.metadata.delta_path))
@@ -367,6 +379,8 @@ class StreamlitSession:
                     seen[widget.id] = widget
             elif kind == "navigation":
                 self.page_script_hash = msg.navigation.page_script_hash
+            elif kind == "new_session":
+                self._max_message_age = msg.new_session.config.max_cached_message_age
             elif kind == "session_event" and msg.session_event.HasField(
                     "script_compilation_exception"):
                 exc = msg.session_event.script_compilation_exception
@@ -378,6 +392,7 @@ class StreamlitSession:
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue
                 latency = time.perf_counter() - started
+                self._age_message_cache(fragment_id)
                 if fragment_id:
                     # As in the browser, a widget that was inside the rerun fragment (under the
                     # delta path its elements share) and was not drawn this time is gone, with
@@ -397,6 +412,46 @@ class StreamlitSession:
                 }
                 return RunResult(latency, names.get(status, f"status_{status}"), messages, size,
                                  exceptions, elements)
+
+    def _resolve(self, raw: bytes) -> ForwardMsg:
+        """Parse one message; cache it, or replace a reference by the cached message, as the browser does.
+
+        Streamlit's frontend keeps every message the server marks ``cacheable`` (an element of
+        ``global.minCachedMessageSize`` bytes or more) and lists their hashes in each rerun request;
+        the server then sends an element it would send again unchanged as a ``ref_hash`` message.
+        """
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") == "ref_hash":
+            cached = self._message_cache.get(msg.ref_hash)
+            if cached is None:
+                raise RuntimeError(f"the server referred to a message this session never cached: {msg.ref_hash}")
+            cached.last_run = self._script_runs
+            resolved = ForwardMsg()
+            resolved.ParseFromString(cached.raw)
+            resolved.metadata.CopyFrom(msg.metadata)
+            return resolved
+        if msg.metadata.cacheable and msg.hash:
+            cached = self._message_cache.get(msg.hash)
+            if cached is None:
+                fragment = msg.delta.fragment_id if msg.WhichOneof("type") == "delta" else ""
+                self._message_cache[msg.hash] = _CachedMessage(raw, self._script_runs, fragment)
+            else:
+                cached.last_run = self._script_runs
+        return msg
+
+    def _age_message_cache(self, fragment_id: str) -> None:
+        """After a run, drop the messages not used for ``max_cached_message_age`` runs (as the frontend).
+
+        A fragment run ages only the messages that fragment drew; the rest of the page was not
+        redrawn, so its messages stay.
+        """
+        self._script_runs += 1
+        for key, cached in list(self._message_cache.items()):
+            if fragment_id and cached.fragment_id != fragment_id:
+                continue
+            if self._script_runs - cached.last_run > self._max_message_age:
+                del self._message_cache[key]
 
     def _widget_from_element(self, kind: str, element: Any, fragment_id: str,
                              path: tuple[int, ...]) -> Widget | None:
