@@ -373,11 +373,13 @@ def sigmoid_focal_loss_grad(
     return _scale(grad, check_reduction(reduction), grad.size)
 
 
-def _focal_grad_kernel(y, alpha: float, gamma: float):
+def _focal_grad_kernel(y, alpha, gamma: float):
     """``lambda z: _focal_terms(z, y, alpha, gamma)[1]`` for a fixed y, a quarter faster.
 
     For a training loop, which asks for the gradient of the same targets every epoch: what depends
     on y alone (1 − y, 1 − 2y, α_t) is computed once, and the loss value is not computed at all.
+    ``alpha`` may also hold one α per run for logits of runs stacked in front (runs, n): each row
+    is then that run's gradient, bit for bit (a run without α weighting is multiplied by 1).
     """
     terms = _focal_kernel(y, alpha, gamma, with_value=False)
     return lambda z: terms(z)[1]
@@ -388,11 +390,24 @@ def _focal_terms(z, y, alpha, gamma):
     return _focal_kernel(y, alpha, gamma, with_value=True)(z)
 
 
+def _focal_alpha_weights(y, alpha):
+    """α_t = α·y + (1 − α)·(1 − y), or None when α < 0 (no weighting).
+
+    With one α per run (a 1-d array), the rows of the runs stacked in front: 1 for a run without
+    weighting (multiplying by 1 is exact), None when no run has any.
+    """
+    if np.ndim(alpha) == 0:
+        return alpha * y + (1.0 - alpha) * (1.0 - y) if alpha >= 0 else None
+    if all(a < 0 for a in alpha):
+        return None
+    return np.stack([a * y + (1.0 - a) * (1.0 - y) if a >= 0 else np.ones(np.shape(y)) for a in alpha])
+
+
 def _focal_kernel(y, alpha, gamma, *, with_value: bool):
     """z -> (value or None, gradient) of the focal loss for fixed targets y and α, γ."""
     one_minus_y = 1.0 - y
     sign = 1.0 - 2.0 * y
-    alpha_t = alpha * y + (1.0 - alpha) * (1.0 - y) if alpha >= 0 else None
+    alpha_t = _focal_alpha_weights(y, alpha)
 
     def terms(z):
         p = special.expit(z)

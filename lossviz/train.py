@@ -529,17 +529,27 @@ def train(
     )
 
 
-def train_together(X, y, configs, *, inits=None, record_every: int = 5) -> tuple[Trajectory, ...]:
-    """Several runs on the same data in one loop: ``train(X, y, c, init=i, record_every=k, grid_size=0)`` for each.
+def train_together(
+    X,
+    y,
+    configs,
+    *,
+    inits=None,
+    record_every: int = 5,
+    grid_size: int = 0,
+    grid_margin: float = 0.1,
+    grid_bounds=None,
+) -> tuple[Trajectory, ...]:
+    """Several runs on the same data in one loop: ``train(X, y, c, init=i, ...)`` for each.
 
-    The runs may differ in their learning rates, weight decays and initial parameters; model,
-    head, loss, hidden units, momentum, label smoothing, focal α and γ, and epochs must agree.
+    The runs may differ in their learning rates, weight decays, focal α and initial parameters;
+    model, head, loss, hidden units, momentum, label smoothing, focal γ and epochs must agree.
     Their parameters are stacked on a leading axis, so every epoch is one set of array
     operations for all of them: on 200 samples, where an operation's overhead is most of its
     cost, two runs train in 70 – 80 % of the time of two separate calls. The trajectories are
-    those of separate ``train`` calls, bit for bit (tests/test_train.py), without a decision
-    surface. A run that diverges raises the ``ValueError`` its own ``train`` call would; with
-    several, the first in ``configs``'s order.
+    those of separate ``train`` calls, bit for bit (tests/test_train.py). A run that diverges
+    raises the ``ValueError`` its own ``train`` call would; with several, the first in
+    ``configs``'s order.
 
     Parameters
     ----------
@@ -548,13 +558,14 @@ def train_together(X, y, configs, *, inits=None, record_every: int = 5) -> tuple
     configs : sequence of TrainConfig
     inits : sequence of Params, optional
         One per config (default ``init_params`` of each).
-    record_every : int, >= 1
+    record_every, grid_size, grid_margin, grid_bounds
+        As for ``train`` (no validation data).
     """
     X, y = _check_data(X, y, "X", "y")
     configs = list(configs) if isinstance(configs, (list, tuple)) else configs
     if not isinstance(configs, list) or not configs or not all(isinstance(c, TrainConfig) for c in configs):
         raise ValueError(f"configs must be a non-empty list or tuple of TrainConfig; got {configs!r}")
-    shared = ("model", "head", "loss", "hidden", "momentum", "label_smoothing", "alpha", "gamma", "epochs")
+    shared = ("model", "head", "loss", "hidden", "momentum", "label_smoothing", "gamma", "epochs")
     for name in shared:
         values = [getattr(c, name) for c in configs]
         if any(value != values[0] for value in values):
@@ -569,11 +580,18 @@ def train_together(X, y, configs, *, inits=None, record_every: int = 5) -> tuple
         for index, (config, init) in enumerate(zip(configs, inits, strict=True)):
             _check_params(init, config, n_features, f"inits[{index}]")
     record_every = _check_int(record_every, "record_every", minimum=1)
+    grid_size = _check_grid_size(grid_size)
+    grid_margin = check_nonnegative_scalar(grid_margin, "grid_margin")
+    if grid_bounds is not None:
+        grid_bounds = _check_grid_bounds(grid_bounds)
     recorded = _recorded_epochs(configs[0].epochs, record_every)
-    problem = _Problem(configs[0], y, runs=len(configs))
+    alphas = [c.alpha for c in configs] if configs[0].loss == "focal" and len(configs) > 1 else None
+    problem = _Problem(configs[0], y, runs=len(configs), alphas=alphas)
     runs = _descend(X, configs, inits, problem, recorded)
     return tuple(
-        _assemble(config, _Problem(config, y), X, y, None, None, recorded, snapshots, 0, 0.0, None)
+        _assemble(
+            config, _Problem(config, y), X, y, None, None, recorded, snapshots, grid_size, grid_margin, grid_bounds
+        )
         for config, snapshots in zip(configs, runs, strict=True)
     )
 
@@ -656,7 +674,7 @@ def _per_run(values: list[float], array: np.ndarray):
 class _Problem:
     """The loss side of a run: targets, the gradient call per epoch, batched loss values."""
 
-    def __init__(self, config: TrainConfig, y: np.ndarray, runs: int = 1):
+    def __init__(self, config: TrainConfig, y: np.ndarray, runs: int = 1, alphas=None):
         self.config = config
         self.softmax = config.head == "softmax"
         self.target = self.targets(y)
@@ -679,7 +697,7 @@ class _Problem:
                 focal,
             )
         self.lrs, self.decays = self.optimiser(config)
-        self._kernel = self._step_kernel(len(y), runs)
+        self._kernel = self._step_kernel(len(y), runs, alphas)
 
     @staticmethod
     def optimiser(config: TrainConfig) -> tuple[list[float], list[float]]:
@@ -692,7 +710,7 @@ class _Problem:
             decays += [config.weight_decay, 0.0]
         return lrs, decays
 
-    def _step_kernel(self, n: int, runs: int):
+    def _step_kernel(self, n: int, runs: int, alphas):
         """d(mean loss)/dZ for one epoch's logits (``runs`` runs stacked in front), from the loss's own kernel.
 
         Bit for bit what the loss's ``*_grad`` function returns with reduction "mean" (the same
@@ -712,7 +730,8 @@ class _Problem:
             return lambda z: _scale(_bce_logits_derivative(z, target, None, None), "mean", n)
         if loss == "mse":
             return lambda z: _scale(_sigmoid_mse_derivative(z, target), "mean", n)
-        focal_grad = _focal_grad_kernel(target, float(self.config.alpha), float(self.config.gamma))
+        alpha = float(self.config.alpha) if alphas is None else np.array(alphas, dtype=np.float64)
+        focal_grad = _focal_grad_kernel(target, alpha, float(self.config.gamma))
         return lambda z: _scale(focal_grad(z), "mean", n)
 
     def targets(self, y: np.ndarray) -> np.ndarray:

@@ -752,7 +752,11 @@ def _assert_same_trajectory(together, alone):
             assert a.shape == b.shape
             np.testing.assert_array_equal(a, b, err_msg=name)
     assert together.config == alone.config
-    assert together.surface is None
+    for name in ("grid_x", "grid_y", "surface"):
+        a, b = getattr(together, name), getattr(alone, name)
+        assert (a is None) == (b is None), name
+        if a is not None:
+            np.testing.assert_array_equal(a, b, err_msg=name)
 
 
 @pytest.mark.parametrize("model", ["logistic", "mlp"])
@@ -782,6 +786,17 @@ def test_train_together_gives_each_run_of_a_separate_train_call_bit_for_bit(mode
         _assert_same_trajectory(run, train(data.X, data.y, config, init=init, record_every=7, grid_size=0))
 
 
+@pytest.mark.parametrize("alphas", [(0.25, -1.0), (-1.0, 0.9, 0.5), (-1.0, -1.0)])
+def test_train_together_trains_focal_runs_with_different_alphas_and_draws_their_surfaces(alphas):
+    data = make_dataset("imbalanced", 150, seed=1)
+    base = TrainConfig(loss="focal", gamma=2.0, lr=2.0, epochs=40)
+    configs = [replace(base, alpha=alpha) for alpha in alphas]
+    together = train_together(data.X, data.y, configs, record_every=6, grid_size=7)
+    for run, config in zip(together, configs, strict=True):
+        _assert_same_trajectory(run, train(data.X, data.y, config, record_every=6, grid_size=7))
+        assert run.surface.shape == (run.epochs.size, 7, 7)
+
+
 def test_train_together_raises_the_error_of_the_first_run_in_order_that_diverges():
     data = make_dataset("separable", 100, seed=0)
     base = TrainConfig(momentum=0.9, epochs=300)
@@ -805,6 +820,10 @@ def test_train_together_rejects_runs_that_cannot_share_a_loop():
     data = make_dataset("separable", 50, seed=0)
     with pytest.raises(ValueError, match=r"configs must agree on loss to train together; got \['bce', 'mse'\]"):
         train_together(data.X, data.y, [TrainConfig(loss="bce"), TrainConfig(loss="mse")])
+    with pytest.raises(ValueError, match=r"configs must agree on gamma"):
+        train_together(data.X, data.y, [TrainConfig(loss="focal", gamma=1.0), TrainConfig(loss="focal")])
+    with pytest.raises(ValueError, match=r"grid_size must be"):
+        train_together(data.X, data.y, [TrainConfig()], grid_size=1)
     with pytest.raises(ValueError, match=r"configs must agree on epochs"):
         train_together(data.X, data.y, [TrainConfig(epochs=5), TrainConfig(epochs=6)])
     with pytest.raises(ValueError, match=r"configs must be a non-empty list or tuple of TrainConfig; got \[\]"):
