@@ -35,7 +35,6 @@ REPEAT_GRID = tuple(10.0 ** (k / 4) for k in range(21))
 curves_for = cached(fc.focal_curves)
 point_for = cached(fc.focal_point)
 run_for = cached(fc.train_imbalanced, max_entries=32)
-focal_runs_for = cached(fc.train_imbalanced_focal, max_entries=32)
 GRID = fc.p_t_grid()
 
 
@@ -46,16 +45,6 @@ def pct(x: float) -> str:
 
 def num(x: float) -> str:
     return "undefined" if math.isnan(x) else f"{x:.2f}"
-
-
-def focal_runs(gamma: float, alpha: float, seed: int):
-    """The focal run at (γ, α) and, with α weighting on, the same γ without it (else None).
-
-    Both come from one training loop and one cache entry: a γ or α change trains them together.
-    """
-    if alpha < 0:
-        return focal_runs_for((alpha,), gamma=gamma, seed=seed)[0], None
-    return focal_runs_for((alpha, -1.0), gamma=gamma, seed=seed)
 
 
 def labelled_runs(gamma: float, alpha: float, alpha_value: float, ce_run, focal_run, plain_run):
@@ -72,7 +61,8 @@ def labelled_runs(gamma: float, alpha: float, alpha_value: float, ce_run, focal_
 @shared_figures(max_entries=32)
 def run_figures(gamma: float, alpha: float, alpha_value: float, seed: int):
     ce_run = run_for("bce", seed=seed)
-    focal_run, plain_run = focal_runs(gamma, alpha, seed)
+    focal_run = run_for("focal", alpha=alpha, gamma=gamma, seed=seed)
+    plain_run = run_for("focal", alpha=-1.0, gamma=gamma, seed=seed) if alpha >= 0 else None
     _, runs = labelled_runs(gamma, alpha, alpha_value, ce_run, focal_run, plain_run)
     return (
         figs.easy_share_figure(runs[:2], title="Easy points' share, per epoch"),
@@ -234,7 +224,9 @@ def training_section(gamma: float, alpha: float, alpha_value: float) -> None:
     ce_run = focal_run = plain_run = None
     with explain_errors("This training run"):
         ce_run = run_for("bce", seed=seed)
-        focal_run, plain_run = focal_runs(gamma, alpha, seed)
+        focal_run = run_for("focal", alpha=alpha, gamma=gamma, seed=seed)
+        if alpha >= 0:
+            plain_run = run_for("focal", alpha=-1.0, gamma=gamma, seed=seed)
 
     if ce_run is not None and focal_run is not None:
         focal_label, _ = labelled_runs(gamma, alpha, alpha_value, ce_run, focal_run, plain_run)

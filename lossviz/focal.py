@@ -39,7 +39,7 @@ from lossviz.losses import (
     sigmoid_focal_loss_grad,
 )
 from lossviz.metrics import precision_recall_f1
-from lossviz.train import TrainConfig, train, train_together
+from lossviz.train import TrainConfig, train
 
 __all__ = [
     "DEFAULT_GAMMAS",
@@ -55,7 +55,6 @@ __all__ = [
     "p_t_grid",
     "replicated_share",
     "train_imbalanced",
-    "train_imbalanced_focal",
 ]
 
 DEFAULT_GAMMAS = (0.0, 0.5, 1.0, 2.0, 5.0)
@@ -537,46 +536,7 @@ def train_imbalanced(
     loss = _check_loss(loss)
     threshold = _check_threshold(threshold)
     data = make_dataset("imbalanced", n, seed=seed)
-    config = _imbalanced_config(loss, alpha, gamma, lr, epochs)
-    run = train(data.X, data.y, config, record_every=record_every, grid_size=grid_size)
-    return _imbalanced_run(data, run, threshold)
-
-
-def train_imbalanced_focal(
-    alphas,
-    *,
-    gamma: float = 2.0,
-    seed: int = 0,
-    n: int = 400,
-    epochs: int = 300,
-    lr: float = 2.0,
-    record_every: int = 10,
-    grid_size: int = 50,
-    threshold: float = EASY_THRESHOLD,
-) -> tuple[ImbalancedRun, ...]:
-    """``train_imbalanced("focal", alpha=a, gamma=gamma, ...)`` for every α in ``alphas``, in one loop.
-
-    The lesson compares the focal run at the learner's α with the same γ without α weighting
-    (α < 0): trained together (``lossviz.train.train_together``), the two cost about 70 % of two
-    separate runs, and each result is the separate run's, bit for bit.
-
-    Examples
-    --------
-    >>> weighted, plain = train_imbalanced_focal((0.25, -1.0), gamma=2.0, epochs=20, grid_size=2)
-    >>> weighted.alpha, plain.alpha
-    (0.25, -1.0)
-    """
-    if isinstance(alphas, (str, bytes)) or not isinstance(alphas, (list, tuple)) or not alphas:
-        raise ValueError(f"alphas must be a non-empty list or tuple of focal α values; got {alphas!r}")
-    threshold = _check_threshold(threshold)
-    data = make_dataset("imbalanced", n, seed=seed)
-    configs = [_imbalanced_config("focal", alpha, gamma, lr, epochs) for alpha in alphas]
-    runs = train_together(data.X, data.y, configs, record_every=record_every, grid_size=grid_size)
-    return tuple(_imbalanced_run(data, run, threshold) for run in runs)
-
-
-def _imbalanced_config(loss: str, alpha, gamma, lr, epochs) -> TrainConfig:
-    return TrainConfig(
+    config = TrainConfig(
         model="logistic",
         head="sigmoid",
         loss=loss,
@@ -585,12 +545,7 @@ def _imbalanced_config(loss: str, alpha, gamma, lr, epochs) -> TrainConfig:
         lr=lr,
         epochs=epochs,
     )
-
-
-def _imbalanced_run(data, run, threshold: float) -> ImbalancedRun:
-    """The lesson's numbers of one trained run on the imbalanced set."""
-    config = run.config
-    loss = config.loss
+    run = train(data.X, data.y, config, record_every=record_every, grid_size=grid_size)
     y = data.y.astype(np.float64)
     logits = np.asarray(run.logits)
     values, grads = _values_and_grads(

@@ -421,26 +421,3 @@ def test_bce_run_matches_the_trainer_directly():
     assert run.mean_loss[-1] == pytest.approx(
         lv.bce_with_logits(run.final_logits, run.y.astype(float)), rel=1e-12
     )
-
-
-@pytest.mark.parametrize("alphas", [(0.25, -1.0), (0.9,), (-1.0, 0.5, 0.0)])
-def test_train_imbalanced_focal_is_one_train_imbalanced_per_alpha_bit_for_bit(alphas):
-    import dataclasses
-
-    together = fc.train_imbalanced_focal(alphas, gamma=0.5, seed=3, epochs=40, grid_size=6)
-    assert len(together) == len(alphas)
-    for run, alpha in zip(together, alphas, strict=True):
-        alone = fc.train_imbalanced("focal", alpha=alpha, gamma=0.5, seed=3, epochs=40, grid_size=6)
-        for field in dataclasses.fields(alone):
-            a, b = getattr(run, field.name), getattr(alone, field.name)
-            # assert_array_equal: NaN (an undefined precision) equals NaN.
-            np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=field.name)
-
-
-def test_train_imbalanced_focal_rejects_bad_alphas():
-    with pytest.raises(ValueError, match=r"alphas must be a non-empty list or tuple of focal α values; got \(\)"):
-        fc.train_imbalanced_focal(())
-    with pytest.raises(ValueError, match=r"alphas must be a non-empty list or tuple"):
-        fc.train_imbalanced_focal(0.25)
-    with pytest.raises(ValueError, match=r"alpha must be"):
-        fc.train_imbalanced_focal((0.25, 2.0))
