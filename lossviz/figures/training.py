@@ -44,7 +44,37 @@ _CLASS_STYLE = ((0, "negative", "diamond"), (1, "positive", "circle"))
 def _plain(values) -> list:
     """Floats rounded to 4 significant digits, NaN as None (a break in a Plotly line)."""
     arr = _sig(values)
-    return [None if math.isnan(v) else v for v in arr.tolist()]
+    nan = np.isnan(arr)
+    if not nan.any():
+        return arr.tolist()
+    # An object array takes the None without a Python loop over the values.
+    listed = arr.astype(object)
+    listed[nan] = None
+    return listed.tolist()
+
+
+def _frame_lines(frames) -> list[tuple[list, list]]:
+    """Per frame, the x and y lists of one scatter trace drawing its lines: ``_plain`` values, each
+    line followed by a break (None).
+
+    One rounding pass over the points of every frame (an animation has ~50 frames of a few short
+    lines each, where a pass per line cost more in overhead than in arithmetic), then sliced back
+    into frames; the lists are the same as line by line.
+    """
+    break_ = np.array([np.nan])
+    per_frame = []
+    for lines in frames:
+        xs = [part for line in lines for part in (np.asarray(line[0], dtype=float).ravel(), break_)]
+        ys = [part for line in lines for part in (np.asarray(line[1], dtype=float).ravel(), break_)]
+        per_frame.append((xs, ys))
+    sizes = [sum(part.size for part in xs) for xs, _ in per_frame]
+    if not sum(sizes):
+        return [([], []) for _ in per_frame]
+    all_x = _plain(np.concatenate([part for xs, _ in per_frame for part in xs]))
+    all_y = _plain(np.concatenate([part for _, ys in per_frame for part in ys]))
+    ends = np.cumsum(sizes).tolist()
+    starts = [0, *ends[:-1]]
+    return [(all_x[a:b], all_y[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
 def logit_range(logits) -> float:
@@ -135,17 +165,15 @@ def training_animation_figure(
     logit_top = max(max(a + b for a, b in zip(*c, strict=True)) for c in logit_counts[later])
     prob_top = max(max(a + b for a, b in zip(*c, strict=True)) for c in prob_counts[later])
 
-    def line_values(lines):
-        xs = [_plain(line[0]) for line in lines]
-        ys = [_plain(line[1]) for line in lines]
-        return [v for part in xs for v in (*part, None)], [v for part in ys for v in (*part, None)]
+    boundary_lines = _frame_lines([[boundary[frame]] for frame in range(len(boundary))])
+    band_lines = _frame_lines(band) if band is not None else None
 
     def boundary_trace(frame):
-        xs, ys = line_values([boundary[frame]])
+        xs, ys = boundary_lines[frame]
         return {"type": "scatter", "x": xs, "y": ys}
 
     def band_trace(frame):
-        xs, ys = line_values(band[frame]) if band is not None else ([], [])
+        xs, ys = band_lines[frame] if band_lines is not None else ([], [])
         return {"type": "scatter", "x": xs, "y": ys}
 
     def bar_traces(frame):
