@@ -122,6 +122,15 @@ def test_heads_training_figure(with_softmax):
     assert ("yaxis2" in axis_names(fig)) == with_softmax
     if with_softmax:
         assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].y0 == pytest.approx(0.5), "1/M line"
+    # 1,001 recorded steps are drawn at TRAINING_POINTS of them, the first and last included.
+    paths = [sig, soft] if with_softmax else [sig]
+    for trace_index, trace in enumerate(fig.data):
+        path, j = paths[trace_index // 5], trace_index % 5
+        x = np.asarray(trace.x)
+        assert x.size <= figs.TRAINING_POINTS and x[0] == 0 and x[-1] == 1000
+        np.testing.assert_allclose(np.asarray(trace.y, dtype=float), path[x, j], rtol=1e-6, atol=1e-7)
+    short = figs.heads_training_figure(y, sig[:51], None, learning_rate=1.0, title="t")
+    assert np.asarray(short.data[0].x).tolist() == list(range(51)), "a short path is drawn whole"
 
 
 @pytest.mark.parametrize(("n_classes", "model"), [(2, "constant"), (26, "all_zeros"), (100, "decent"), (26, "random")])

@@ -7,12 +7,14 @@ import io
 import json
 import re
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
 from lossviz.figures import add_animation_controls, figure_to_csv, figure_to_html, style_figure
 from lossviz.figures._style import (
+    thinned_indices,
     HOUSE_AXIS,
     VALIDATE_ENV,
     animation_controls,
@@ -282,3 +284,15 @@ def test_styled_figure_is_style_figure_from_dicts(layout, options, then):
         want.update_layout(then)
     got = styled_figure([dict(_LINE)], json.loads(json.dumps(layout)), then=then, **options)
     assert json.dumps(got.to_dict(), sort_keys=True) == json.dumps(want.to_dict(), sort_keys=True)
+
+
+@pytest.mark.parametrize(("count", "limit"), [(0, 5), (1, 5), (5, 5), (6, 5), (1001, 400), (5001, 250), (401, 400)])
+def test_thinned_indices(count, limit):
+    keep = thinned_indices(count, limit)
+    if count <= limit:
+        assert keep.tolist() == list(range(count)), "short lines are kept whole"
+        return
+    assert 2 <= keep.size <= limit
+    assert keep[0] == 0 and keep[-1] == count - 1, "first and last point kept"
+    gaps = np.diff(keep)
+    assert gaps.min() >= 1 and gaps.max() - gaps.min() <= 1, "evenly spaced (to the nearest index)"

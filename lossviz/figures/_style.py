@@ -54,6 +54,7 @@ __all__ = [
     "round_significant",
     "style_figure",
     "style_layout",
+    "thinned_indices",
     "wire_spec",
 ]
 
@@ -259,6 +260,17 @@ def _trace_rows(trace: dict):
         y = [""] * len(x)
     for x_value, y_value in zip(x, y):
         yield [x_value, y_value, ""]
+
+
+def thinned_indices(count: int, limit: int) -> np.ndarray:
+    """At most ``limit`` evenly spaced indices of ``count`` points, the first and last always kept.
+
+    For a line of many steps: a chart a few hundred pixels wide shows no more points, and every
+    point sent costs the server, the network and the browser on each change.
+    """
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
 
 
 def house_figure(data: list, layout: dict, *, title=None, x_title=None, y_title=None, height: int = 420) -> go.Figure:

@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, fast_figure
+from lossviz.figures._style import COLORS, FONT_SIZE, LINE_WIDTH, fast_figure, thinned_indices
 from lossviz.figures.curves import LEGEND_BELOW, house_layout
 from lossviz.landscape import DescentPath, Outcome, Surface
 
@@ -128,7 +128,7 @@ def surface_figure(
             }
         )
     if path is not None:
-        keep = _thin(path.w.size)
+        keep = thinned_indices(path.w.size, _PATH_POINTS)
         path_w, path_b = path.w[keep].astype(np.float32), path.b[keep].astype(np.float32)
         data += [
             {
@@ -176,7 +176,7 @@ def descent_figure(paths: Mapping[str, DescentPath], *, best_accuracy: float, he
     data = []
     for name, path in paths.items():
         steps = np.arange(path.values.size)
-        keep = _thin(steps.size, limit=600)
+        keep = thinned_indices(steps.size, 600)
         color, label = _LOSS_COLORS[path.loss], _LOSS_NAMES[path.loss]
         data += [
             {
@@ -319,13 +319,6 @@ def _endpoint(w, b, name, symbol, value) -> dict:
         "marker": {"symbol": symbol, "size": 18, "color": COLORS["accent"], "line": {"width": 2, "color": "black"}},
         "hovertemplate": f"{name}<br>w = %{{x:.3f}}, b = %{{y:.3f}}<br>loss = {value:.4g}<extra></extra>",
     }
-
-
-def _thin(count: int, limit: int = _PATH_POINTS) -> np.ndarray:
-    """At most ``limit`` evenly spaced indices of ``count`` points, always keeping the last."""
-    if count <= limit:
-        return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, limit).round().astype(int))
 
 
 def _log_ticks(low: float, high: float) -> list[float]:
