@@ -14,7 +14,6 @@ import pytest
 
 from lossviz.figures import add_animation_controls, figure_to_csv, figure_to_html, style_figure
 from lossviz.figures._style import (
-    thinned_indices,
     HOUSE_AXIS,
     VALIDATE_ENV,
     animation_controls,
@@ -24,6 +23,7 @@ from lossviz.figures._style import (
     present_figure,
     style_layout,
     styled_figure,
+    thinned_indices,
 )
 
 
@@ -296,3 +296,8 @@ def test_thinned_indices(count, limit):
     assert keep[0] == 0 and keep[-1] == count - 1, "first and last point kept"
     gaps = np.diff(keep)
     assert gaps.min() >= 1 and gaps.max() - gaps.min() <= 1, "evenly spaced (to the nearest index)"
+
+
+def test_thinned_indices_needs_room_for_both_ends():
+    with pytest.raises(ValueError, match="limit must be at least 2; got 1"):
+        thinned_indices(10, 1)

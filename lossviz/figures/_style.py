@@ -268,6 +268,8 @@ def thinned_indices(count: int, limit: int) -> np.ndarray:
     For a line of many steps: a chart a few hundred pixels wide shows no more points, and every
     point sent costs the server, the network and the browser on each change.
     """
+    if limit < 2:
+        raise ValueError(f"limit must be at least 2; got {limit}")
     if count <= limit:
         return np.arange(count)
     return np.unique(np.linspace(0, count - 1, limit).round().astype(int))

@@ -359,7 +359,7 @@ def heads_gradient_figure(sigmoid_gradient, softmax_gradient=None, *, title: str
 
 
 TRAINING_POINTS = 400
-"""Most steps ``heads_training_figure`` draws of a path (evenly spaced, the last always)."""
+"""Most steps ``heads_training_figure`` draws of a path (evenly spaced, the first and last always)."""
 
 
 def heads_training_figure(
