@@ -607,10 +607,11 @@ def _cross_entropy_index_grad_kernel(target, n_classes: int, label_smoothing: fl
     scale = 1.0 / n
     flat_target = np.arange(runs * n) * n_classes + np.tile(target.ravel(), runs)
     ones = np.ones(n_classes)
-    # _cross_entropy's coefficients with w = (1, …, 1) and every position valid: w_y = 1, Σw = C.
-    coef = (1.0 - label_smoothing) * scale * 1.0
-    smooth = 1.0 * (label_smoothing / n_classes * scale)
-    total_weight = ones.sum()
+    # _cross_entropy's coefficients with w = (1, …, 1) and every position valid: w_y = 1, Σw = C
+    # (the factors of 1 dropped: multiplying by 1.0 is exact).
+    coef = (1.0 - label_smoothing) * scale
+    smooth = label_smoothing / n_classes * scale
+    total_weight = float(n_classes)
 
     def grad(logits):
         probs = np.subtract(logits, _class_max(logits), order="C")
